@@ -1,0 +1,77 @@
+#include <kunren/util/file.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "../test_support.hpp"
+
+namespace kunren::util {
+namespace {
+
+TEST(MappedFile, ReadsAFileAndAnEmptyFile) {
+  kunren::testing::TempDir dir;
+  auto f = MappedFile::open(dir.write("a.txt", "hello\n"));
+  ASSERT_TRUE(f.is_ok());
+  EXPECT_EQ(f->data(), "hello\n");
+  auto e = MappedFile::open(dir.write("empty.txt", ""));
+  ASSERT_TRUE(e.is_ok());
+  EXPECT_TRUE(e->data().empty());
+}
+
+TEST(MappedFile, MissingFileIsBadInputNamingIt) {
+  auto f = MappedFile::open("/nonexistent/kunren/file.csv");
+  ASSERT_FALSE(f.is_ok());
+  EXPECT_EQ(f.status().kind(), ErrorKind::kBadInput);
+  EXPECT_EQ(f.status().where().file, "/nonexistent/kunren/file.csv");
+}
+
+TEST(MappedFile, MovedFileKeepsItsData) {
+  MappedFile a = MappedFile::from_string("abc");
+  MappedFile b = std::move(a);
+  EXPECT_EQ(b.data(), "abc");
+}
+
+TEST(WriteFileAtomic, ReplacesTheTargetAndLeavesNoTemporaryFile) {
+  kunren::testing::TempDir dir;
+  const std::string path = dir.write("out.json", "old");
+  ASSERT_TRUE(write_file_atomic(path, "new").is_ok());
+  EXPECT_EQ(kunren::testing::read_all(path), "new");
+  std::size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(path).parent_path())) {
+    (void)e;
+    ++files;
+  }
+  EXPECT_EQ(files, 1u);
+}
+
+TEST(WriteStreamAtomic, AFailingWriterLeavesTheOldFileUntouched) {
+  kunren::testing::TempDir dir;
+  const std::string path = dir.write("out.csv", "previous report");
+  Status st = write_stream_atomic(path, [](std::ostream& out) {
+    out << "half of a new report";
+    return Status::bad_input("the input turned out to be bad");
+  });
+  EXPECT_FALSE(st.is_ok());
+  EXPECT_EQ(kunren::testing::read_all(path), "previous report");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(std::filesystem::path(path).parent_path()),
+                          std::filesystem::directory_iterator()),
+            1);
+}
+
+TEST(WriteFileAtomic, UnwritableDirectoryIsAnIoError) {
+  Status st = write_file_atomic("/nonexistent-dir/kunren/out.html", "x");
+  ASSERT_FALSE(st.is_ok());
+  EXPECT_EQ(st.kind(), ErrorKind::kIo);
+  EXPECT_EQ(exit_code_for(st.kind()), 3);
+}
+
+TEST(LineOfOffset, CountsLineBreaksBefore) {
+  EXPECT_EQ(line_of_offset("a\nb\nc", 0), 1u);
+  EXPECT_EQ(line_of_offset("a\nb\nc", 2), 2u);
+  EXPECT_EQ(line_of_offset("a\nb\nc", 4), 3u);
+  EXPECT_EQ(line_of_offset("a\nb\nc", 99), 3u);
+}
+
+}  // namespace
+}  // namespace kunren::util
