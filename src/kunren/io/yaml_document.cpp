@@ -10,47 +10,24 @@
 #include <yaml-cpp/eventhandler.h>
 #include <nlohmann/json.hpp>
 
+#include <kunren/io/encoding.hpp>
+
 namespace kunren::io {
 namespace {
 
 // Byte offset of the first byte that is not valid UTF-8 or is a control
 // character YAML does not allow (anything below 0x20 but tab, LF and CR; DEL).
 std::optional<std::size_t> find_bad_byte(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const std::size_t n = s.size();
-  std::size_t i = 0;
-  while (i < n) {
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return i;
-      ++i;
-      continue;
-    }
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return i;
-    }
-    if (i + len > n) return i;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return i;
-    }
-    i += len;
+  const auto control = std::find_if(s.begin(), s.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+  });
+  std::optional<std::size_t> bad = find_invalid_utf8(s);
+  if (control != s.end()) {
+    const auto at = static_cast<std::size_t>(control - s.begin());
+    if (!bad || at < *bad) bad = at;
   }
-  return std::nullopt;
+  return bad;
 }
 
 // ---------------------------------------------------------------------------
