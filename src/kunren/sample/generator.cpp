@@ -11,6 +11,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <kunren/io/csv.hpp>
 #include <kunren/io/embedded.hpp>
 
 namespace kunren::sample {
@@ -189,20 +190,7 @@ std::string org_name(const Profile& p) {
 }
 
 // ---------------------------------------------------------------------------
-// CSV output.
-
-void append_csv_field(std::string& out, std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out.append(s);
-    return;
-  }
-  out.push_back('"');
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
+// CSV output (fields quoted by io::append_csv_field).
 
 void append_uint(std::string& out, unsigned v) {
   char buf[10];
@@ -323,7 +311,7 @@ Result<Plan> make_plan(const model::Checklist& checklist) {
                                Location{"", 0, 0, item.id});
     }
     ItemPlan ip;
-    append_csv_field(ip.prefix, item.id);
+    io::append_csv_field(ip.prefix, item.id);
     ip.prefix.push_back(',');
     ip.section = item.section_index < checklist.sections.size() ? item.section_index : 0;
     const bool known_section = item.section_index < checklist.sections.size();
@@ -400,7 +388,7 @@ Status read_groups(const YAML::Node& node, std::string_view what, std::map<std::
       auto& list = levels[static_cast<int>(*level)];
       for (const auto& text : entry.second) {
         std::string field;
-        append_csv_field(field, text.as<std::string>());
+        io::append_csv_field(field, text.as<std::string>());
         list.push_back(std::move(field));
       }
       if (list.size() > k_max_pool) return fail(key, name + ": more than 64 texts");
@@ -653,11 +641,11 @@ Status write_sample_orgs(const SampleOptions& options, std::ostream& out) {
     const Profile p = profile_of(options.seed, i);
     buf.append(org_id(i, width));
     buf.push_back(',');
-    append_csv_field(buf, org_name(p));
+    io::append_csv_field(buf, org_name(p));
     buf.push_back(',');
-    append_csv_field(buf, k_industries[p.industry]);
+    io::append_csv_field(buf, k_industries[p.industry]);
     buf.push_back(',');
-    append_csv_field(buf, k_size_bands[p.size]);
+    io::append_csv_field(buf, k_size_bands[p.size]);
     buf.push_back('\n');
     if (!writer.maybe_flush()) break;
   }
