@@ -1,0 +1,348 @@
+#include <kunren/cli/cli.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <kunren/analysis/analysis.hpp>
+#include <kunren/io/builtin.hpp>
+#include <kunren/io/checklist_io.hpp>
+#include <kunren/io/responses_io.hpp>
+#include <kunren/report/csv_report.hpp>
+#include <kunren/report/html_report.hpp>
+#include <kunren/report/json_report.hpp>
+#include <kunren/sample/generator.hpp>
+#include <kunren/util/file.hpp>
+#include <kunren/util/status.hpp>
+
+namespace kunren::cli {
+
+namespace {
+
+using Handler = std::function<Status()>;
+
+// One row of the subcommand table. `define` declares the command's options on
+// its CLI11 app and returns the handler that runs it once they are parsed.
+struct Command {
+  const char* group;  // parent command ("checklist") or "" for a top-level one
+  const char* name;
+  const char* help;
+  std::function<Handler(CLI::App&)> define;
+};
+
+// Prints the time of each phase to standard error when KUNREN_TIMINGS is set
+// (used by bench/ and docs/performance.md).
+class PhaseTimer {
+ public:
+  PhaseTimer() : m_enabled(std::getenv("KUNREN_TIMINGS") != nullptr), m_last(std::chrono::steady_clock::now()) {}
+  void lap(const char* phase) {
+    if (!m_enabled) return;
+    auto now = std::chrono::steady_clock::now();
+    std::cerr << fmt::format("timing: {:<8} {:8.1f} ms\n", phase,
+                             std::chrono::duration<double, std::milli>(now - m_last).count());
+    m_last = now;
+  }
+
+ private:
+  bool m_enabled;
+  std::chrono::steady_clock::time_point m_last;
+};
+
+// When the report was made, in UTC; SOURCE_DATE_EPOCH (the reproducible-builds
+// convention) fixes it, so that tests and archives can get identical bytes.
+std::string generation_time() {
+  std::time_t t = std::time(nullptr);
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) t = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  return buf;
+}
+
+void warn(const Warnings& warnings) {
+  for (const auto& w : warnings) std::cerr << "kunren: " << w.to_string() << '\n';
+}
+
+std::string format_from_path(const std::string& path, const std::string& fallback) {
+  auto ends = [&](std::string_view suffix) {
+    return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (ends(".html") || ends(".htm")) return "html";
+  if (ends(".csv")) return "csv";
+  if (ends(".json")) return "json";
+  return fallback;
+}
+
+Result<io::Encoding> encoding_option(const std::string& name) {
+  auto e = io::parse_encoding(name);
+  if (!e) return Status::bad_input(fmt::format("unknown encoding '{}'; use auto, utf-8 or cp932", name), Location{{}, 0, 0, "--encoding"});
+  return *e;
+}
+
+// --- checklist ---------------------------------------------------------------
+
+Handler define_checklist_list(CLI::App& app) {
+  auto lang = std::make_shared<std::string>("ja");
+  app.add_option("--lang", *lang, "Language of the titles (ja|en)")->check(CLI::IsMember({"ja", "en"}));
+  return [lang]() -> Status {
+    std::cout << fmt::format("{:<16} {:<8} {:>6}  {}\n", "ID", "VERSION", "ITEMS", "TITLE");
+    for (const auto& id : io::builtin_checklist_ids()) {
+      auto c = io::load_builtin_checklist(id);
+      if (!c) return c.status();
+      std::cout << fmt::format("{:<16} {:<8} {:>6}  {}\n", c->id, c->version, c->items.size(), c->title.text(*lang));
+    }
+    return Status::ok();
+  };
+}
+
+Handler define_checklist_show(CLI::App& app) {
+  struct Opts {
+    std::string id, format = "yaml", lang, out = "-";
+  };
+  auto o = std::make_shared<Opts>();
+  app.add_option("ID", o->id, "Built-in checklist id or a checklist file")->required();
+  app.add_option("--format", o->format, "Output format (yaml|json)")->check(CLI::IsMember({"yaml", "json"}));
+  app.add_option("--lang", o->lang, "Write every text in one language only (ja|en)")->check(CLI::IsMember({"ja", "en"}));
+  app.add_option("-o,--output", o->out, "Output file (default: standard output)");
+  return [o]() -> Status {
+    auto c = io::resolve_checklist(o->id);
+    if (!c) return c.status();
+    auto lang = o->lang.empty() ? std::nullopt : std::optional<std::string>(o->lang);
+    auto fmt = o->format == "json" ? io::ChecklistFormat::kJson : io::ChecklistFormat::kYaml;
+    return util::write_file_atomic(o->out, io::write_checklist(*c, fmt, lang));
+  };
+}
+
+Handler define_checklist_validate(CLI::App& app) {
+  struct Opts {
+    std::string file;
+    std::vector<std::string> langs;
+  };
+  auto o = std::make_shared<Opts>();
+  app.add_option("FILE", o->file, "Checklist file (YAML or JSON)")->required();
+  app.add_option("--require-lang", o->langs, "Every text must exist in these languages (e.g. ja,en)")
+      ->delimiter(',');
+  return [o]() -> Status {
+    io::ChecklistLoadOptions opts;
+    opts.require_langs = o->langs;
+    std::vector<Status> problems;
+    auto c = io::load_checklist_file(o->file, opts, &problems);
+    if (c) {
+      std::cout << fmt::format("{}: ok — checklist {} version {}, {} sections, {} items\n", o->file, c->id,
+                               c->version, c->sections.size(), c->items.size());
+      return Status::ok();
+    }
+    // Every problem, in file order, then one summary line (printed by the caller).
+    if (problems.size() <= 1) return c.status();
+    std::stable_sort(problems.begin(), problems.end(), [](const Status& x, const Status& y) {
+      return std::pair(x.where().line, x.where().column) < std::pair(y.where().line, y.where().column);
+    });
+    for (const auto& p : problems) std::cerr << "error: " << p.to_string() << '\n';
+    return Status::bad_input(fmt::format("{} problems found", problems.size()), Location{o->file});
+  };
+}
+
+// --- analyze -----------------------------------------------------------------
+
+Handler define_analyze(CLI::App& app) {
+  struct Opts {
+    std::string checklist = "factory-ir", responses, orgs, format, out = "-", lang = "ja", encoding = "auto", title,
+                tlp;
+    double strength_at = 0.6, challenge_at = 0.5;
+  };
+  auto o = std::make_shared<Opts>();
+  app.add_option("--checklist", o->checklist, "Built-in checklist id or checklist file (default: factory-ir)");
+  app.add_option("--responses", o->responses, "Responses file: long CSV, wide CSV or JSON")->required();
+  app.add_option("--orgs", o->orgs, "Organisations CSV (org,name,industry,size); fixes n to the organisations listed");
+  app.add_option("--format", o->format, "Output format (json|csv|html; default from -o, else json)")
+      ->check(CLI::IsMember({"json", "csv", "html"}));
+  app.add_option("-o,--output", o->out, "Output file (default: standard output)");
+  app.add_option("--lang", o->lang, "Language of texts in the output (ja|en; default ja)")
+      ->check(CLI::IsMember({"ja", "en"}));
+  app.add_option("--encoding", o->encoding, "Input encoding: auto, utf-8 or cp932 (default auto)");
+  app.add_option("--strength-at", o->strength_at, "Score at or above which an item is a strength (default 0.6)")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--challenge-at", o->challenge_at, "Score at or below which an item is a challenge (default 0.5)")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--title", o->title, "Report title (HTML)");
+  app.add_option("--tlp", o->tlp, "TLP marking printed on the report (CLEAR|GREEN|AMBER|AMBER+STRICT|RED)")
+      ->check(CLI::IsMember({"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"}));
+  return [o]() -> Status {
+    if (o->challenge_at >= o->strength_at) {
+      return Status::bad_input(fmt::format("--challenge-at ({}) must be below --strength-at ({})", o->challenge_at,
+                                           o->strength_at),
+                               Location{{}, 0, 0, "--challenge-at"});
+    }
+    PhaseTimer timer;
+    auto encoding = encoding_option(o->encoding);
+    if (!encoding) return encoding.status();
+    auto checklist = io::resolve_checklist(o->checklist);
+    if (!checklist) return checklist.status();
+    timer.lap("checklist");
+    std::optional<std::vector<model::Organization>> orgs;
+    if (!o->orgs.empty()) {
+      auto loaded = io::load_orgs_file(o->orgs, *encoding);
+      if (!loaded) return loaded.status();
+      orgs = std::move(loaded).value();
+    }
+    io::ResponseReadOptions ropts;
+    ropts.encoding = *encoding;
+    ropts.orgs_file = o->orgs;
+    auto imported = io::load_responses_file(o->responses, *checklist, orgs ? &*orgs : nullptr, ropts);
+    if (!imported) return imported.status();
+    warn(imported->warnings);
+    timer.lap("read");
+
+    analysis::AnalysisOptions aopts;
+    aopts.strength_at = o->strength_at;
+    aopts.challenge_at = o->challenge_at;
+    aopts.lang = o->lang;
+    analysis::Analysis result = analysis::analyze(*checklist, std::move(imported->responses), aopts);
+    timer.lap("analyze");
+
+    const std::string format = o->format.empty() ? format_from_path(o->out, "json") : o->format;
+    std::string text;
+    if (format == "csv") {
+      text = report::render_csv(result);
+    } else if (format == "html") {
+      report::HtmlOptions h;
+      h.lang = o->lang;
+      h.title = o->title;
+      h.tlp = o->tlp.empty() ? "" : "TLP:" + o->tlp;
+      h.generated_at = generation_time();
+      text = report::render_html_report(result, h);
+    } else {
+      text = report::render_json(result);
+    }
+    timer.lap("render");
+    KUNREN_RETURN_IF_ERROR(util::write_file_atomic(o->out, text));
+    timer.lap("write");
+    if (o->out != "-") {
+      std::cerr << fmt::format("kunren: {} organisations, {} answer cells ({}), {} items → {} ({})\n",
+                               result.organizations, imported->cells, io::to_string(imported->encoding),
+                               result.items.size(), o->out, format);
+    }
+    return Status::ok();
+  };
+}
+
+// --- sample ------------------------------------------------------------------
+
+Handler define_sample(CLI::App& app) {
+  struct Opts {
+    std::size_t orgs = 40;
+    std::uint64_t seed = 1;
+    std::string checklist = "factory-ir", out = "-", orgs_file;
+    bool no_comments = false;
+  };
+  auto o = std::make_shared<Opts>();
+  app.add_option("--orgs", o->orgs, "Number of organisations (default 40)")->check(CLI::Range(1, 10'000'000));
+  app.add_option("--seed", o->seed, "Random seed; the same seed gives the same file (default 1)");
+  app.add_option("--checklist", o->checklist, "Built-in checklist id or checklist file (default factory-ir)");
+  app.add_option("-o,--output", o->out, "Responses file, long CSV (default: standard output)");
+  app.add_option("--orgs-file", o->orgs_file, "Also write the matching organisations CSV here");
+  app.add_flag("--no-comments", o->no_comments, "Write no analysis comments");
+  return [o]() -> Status {
+    auto checklist = io::resolve_checklist(o->checklist);
+    if (!checklist) return checklist.status();
+    sample::SampleOptions s;
+    s.orgs = o->orgs;
+    s.seed = o->seed;
+    s.comments = !o->no_comments;
+    KUNREN_RETURN_IF_ERROR(util::write_stream_atomic(
+        o->out, [&](std::ostream& out) { return sample::write_sample_responses(*checklist, s, out); }));
+    if (!o->orgs_file.empty()) {
+      KUNREN_RETURN_IF_ERROR(util::write_stream_atomic(
+          o->orgs_file, [&](std::ostream& out) { return sample::write_sample_orgs(s, out); }));
+    }
+    return Status::ok();
+  };
+}
+
+// The subcommand table: help and dispatch both come from here.
+const std::vector<Command>& commands() {
+  static const std::vector<Command> k_commands = {
+      {"checklist", "list", "List the built-in checklists", define_checklist_list},
+      {"checklist", "show", "Print a checklist as YAML or JSON", define_checklist_show},
+      {"checklist", "validate", "Check a checklist file and name every problem with file:line:column",
+       define_checklist_validate},
+      {"", "analyze", "Cross-sectional analysis of organisations' answers (JSON, CSV or HTML report)",
+       define_analyze},
+      {"", "sample", "Write a realistic synthetic campaign (long CSV, optionally the orgs CSV)", define_sample},
+  };
+  return k_commands;
+}
+
+const std::map<std::string, std::string>& group_help() {
+  static const std::map<std::string, std::string> k_groups = {
+      {"checklist", "Built-in and custom checklists: list, show, validate"},
+  };
+  return k_groups;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"Kunren (訓練) — factory incident-response drills and their cross-organisation evaluation", "kunren"};
+  app.set_version_flag("--version", std::string("kunren ") + KUNREN_VERSION);
+  app.require_subcommand(1);
+  app.footer("Run 'kunren COMMAND --help' for the options of a command. Exit codes: 0 ok, 1 internal error, "
+             "2 bad input, 3 I/O error.");
+
+  Handler selected;
+  std::map<std::string, CLI::App*> groups;
+  for (const auto& cmd : commands()) {
+    CLI::App* parent = &app;
+    if (*cmd.group != '\0') {
+      auto it = groups.find(cmd.group);
+      if (it == groups.end()) {
+        CLI::App* g = app.add_subcommand(cmd.group, group_help().at(cmd.group));
+        g->require_subcommand(1);
+        it = groups.emplace(cmd.group, g).first;
+      }
+      parent = it->second;
+    }
+    CLI::App* sub = parent->add_subcommand(cmd.name, cmd.help);
+    Handler h = cmd.define(*sub);
+    sub->callback([&selected, h]() { selected = h; });
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return exit_code_for(ErrorKind::kBadInput);
+  }
+  if (!selected) return exit_code_for(ErrorKind::kBadInput);
+  Status st;
+  try {
+    st = selected();
+  } catch (const std::exception& e) {
+    st = Status::internal(std::string("unexpected error: ") + e.what());
+  }
+  if (!st.is_ok()) {
+    std::cerr << "error: " << st.to_string() << '\n';
+    return exit_code_for(st.kind());
+  }
+  return 0;
+}
+
+}  // namespace kunren::cli
