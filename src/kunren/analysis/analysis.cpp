@@ -118,8 +118,8 @@ Analysis analyze_impl(const model::Checklist& checklist, const model::ResponseSe
 
   // Comments, attributed to pseudonyms and ordered by them (A, B, … Z, AA):
   // rank the organisations once, then bucket the comments by item and rank.
-  std::vector<std::uint32_t> rank(responses.orgs.size());
-  {
+  std::vector<std::uint32_t> rank(responses.comments.empty() ? 0 : responses.orgs.size());
+  if (!responses.comments.empty()) {
     std::vector<std::uint32_t> order(responses.orgs.size());
     std::iota(order.begin(), order.end(), 0U);
     std::sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {

@@ -56,11 +56,17 @@ std::vector<std::string> builtin_checklist_ids() {
 Result<model::Checklist> load_builtin_checklist(std::string_view id) {
   auto found = find_builtin(id);
   if (!found) return Status::not_found(fmt::format("no built-in checklist '{}'; {}", id, builtin_list()));
-  return parse_checklist(found->second, found->first);
+  ChecklistLoadOptions options;
+  options.trusted = true;
+  return parse_checklist(found->second, found->first, options);
 }
 
 Result<model::Checklist> resolve_checklist(const std::string& id_or_path, const ChecklistLoadOptions& options) {
-  if (auto found = find_builtin(id_or_path)) return parse_checklist(found->second, found->first, options);
+  if (auto found = find_builtin(id_or_path)) {
+    ChecklistLoadOptions trusted = options;
+    trusted.trusted = true;
+    return parse_checklist(found->second, found->first, trusted);
+  }
   std::error_code ec;
   if (id_or_path == "-" || std::filesystem::exists(id_or_path, ec)) return load_checklist_file(id_or_path, options);
   return Status::not_found(

@@ -707,7 +707,11 @@ Result<Checklist> finish(std::vector<Status> found, std::optional<Checklist> che
 Result<model::Checklist> parse_checklist(std::string_view text, std::string_view filename,
                                          const ChecklistLoadOptions& options, std::vector<Status>* problems) {
   std::vector<Status> found;
-  auto doc = parse_yaml_document(text, filename, {.what = "checklist", .max_bytes = k_max_checklist_bytes}, &found);
+  YamlDocumentOptions doc_options;
+  doc_options.what = "checklist";
+  doc_options.max_bytes = k_max_checklist_bytes;
+  doc_options.trusted = options.trusted;
+  auto doc = parse_yaml_document(text, filename, doc_options, &found);
   if (!doc) return finish({doc.status()}, std::nullopt, problems);
 
   Validator validator(*doc, options);

@@ -47,6 +47,8 @@ struct ChecklistLoadOptions {
   // (default: none). A plain string does not count as any language here,
   // unlike model::LocalizedText::has.
   std::vector<std::string> require_langs;
+  // Built-in data only (default false): see YamlDocumentOptions::trusted.
+  bool trusted = false;
 };
 
 // Parses a checklist from YAML or JSON text. `filename` is used in messages.
