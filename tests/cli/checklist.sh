@@ -1,5 +1,10 @@
 # kunren checklist list | show | validate
 source "$(dirname "$0")/lib.bash"
+# --help comes from the one subcommand table and lists every command.
+"$KUNREN" --help > "$WORK/help"
+for cmd in checklist analyze sample; do expect_contains "$WORK/help" "$cmd"; done
+"$KUNREN" checklist --help > "$WORK/help"
+for cmd in list show validate; do expect_contains "$WORK/help" "$cmd"; done
 "$KUNREN" checklist list > "$WORK/list"
 expect_contains "$WORK/list" "factory-ir"
 expect_contains "$WORK/list" "75"
