@@ -451,3 +451,43 @@ TEST(LongCsvParallel, FixedOrganisationsFromAnOrgsFileMergeAcrossChunks) {
 
 }  // namespace
 }  // namespace kunren::io
+
+namespace kunren::io {
+namespace {
+
+TEST(JapaneseInput, FullWidthDigitsAndIdeographicSpacesInChoiceCellsAreRead) {
+  // "２", "　１　" and "３．Q3-3" as typed with a Japanese input method.
+  auto r = read("org,item,choice\nA,Q1,\xEF\xBC\x92\nA,Q2,\xE3\x80\x80\xEF\xBC\x91\xE3\x80\x80\n"
+                "A,Q3,\xEF\xBC\x93\xEF\xBC\x8EQ3-3\n");
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->responses.answer(0, 0), 2);
+  EXPECT_EQ(r->responses.answer(0, 1), 1);
+  EXPECT_EQ(r->responses.answer(0, 2), 3);
+}
+
+TEST(JapaneseInput, LabelsContainingFullWidthDigitsStillMatchExactly) {
+  model::Checklist c = make_checklist({"Q1=good,poor"});
+  c.items[0].choices[0].label = model::LocalizedText{{"ja", "２時間以内に報告"}};
+  c.reindex();
+  auto r = read_responses("org,item,choice\nA,Q1,２時間以内に報告\nB,Q1,１．２時間以内に報告\n", "r.csv", c);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->responses.answer(0, 0), 1);
+  EXPECT_EQ(r->responses.answer(1, 0), 1);
+}
+
+TEST(JapaneseInput, FullWidthNumberOutOfRangeIsStillAnError) {
+  expect_error(read("org,item,choice\nA,Q2,\xEF\xBC\x99\n"), 2, "choice", "choice 9 is out of range for item Q2");
+}
+
+TEST(WideCsv, HeaderStartingWithAnItemIdAndASeparatorNamesThatItem) {
+  auto r = read("org,Q1 停止判断の体制,Q2：窓口,Q3\xE3\x80\x80連絡網,Q30 other,Q1x\nA,1,2,3,x,y\n");
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->responses.answer(0, 0), 1);
+  EXPECT_EQ(r->responses.answer(0, 1), 2);
+  EXPECT_EQ(r->responses.answer(0, 2), 3);
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_NE(r->warnings[0].message.find("Q30 other, Q1x"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kunren::io

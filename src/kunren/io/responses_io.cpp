@@ -54,10 +54,47 @@ inline bool same(std::string_view a, std::string_view b) {
   return true;
 }
 
+// Strips spaces and tabs, and the ideographic space U+3000 that Japanese
+// input methods leave around cells.
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  constexpr std::string_view k_ideographic_space = "\xE3\x80\x80";
+  for (;;) {
+    if (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+      s.remove_prefix(1);
+    } else if (s.starts_with(k_ideographic_space)) {
+      s.remove_prefix(k_ideographic_space.size());
+    } else {
+      break;
+    }
+  }
+  for (;;) {
+    if (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+      s.remove_suffix(1);
+    } else if (s.ends_with(k_ideographic_space)) {
+      s.remove_suffix(k_ideographic_space.size());
+    } else {
+      break;
+    }
+  }
   return s;
+}
+
+// A cell whose leading number is written in full-width digits (０–９,
+// U+FF10–FF19, as a Japanese input method types them) rewritten with ASCII
+// digits; the rest of the cell (a label may contain such digits) unchanged.
+// Returns false, leaving `out` alone, when the cell does not start so.
+bool ascii_leading_digits(std::string_view s, std::string& out) {
+  std::size_t i = 0;
+  std::string digits;
+  while (i + 2 < s.size() && s[i] == '\xEF' && s[i + 1] == '\xBC' &&
+         static_cast<unsigned char>(s[i + 2]) >= 0x90 && static_cast<unsigned char>(s[i + 2]) <= 0x99) {
+    digits.push_back(static_cast<char>('0' + (static_cast<unsigned char>(s[i + 2]) - 0x90)));
+    i += 3;
+  }
+  if (digits.empty()) return false;
+  out = digits;
+  out.append(s.substr(i));
+  return true;
 }
 
 std::string lower_ascii(std::string_view s) {
@@ -124,6 +161,21 @@ class ChecklistIndex {
     return it->second;
   }
 
+  // A wide-CSV header that starts with an item id followed by a separator
+  // ("IMP-P0-01 設備トラブルに…", "IMP-P0-01: …", "IMP-P0-01．…"), as
+  // survey forms titled with the id produce.
+  std::optional<std::uint32_t> item_by_leading_id(std::string_view header) const {
+    for (std::uint32_t i = 0; i < m_ids.size(); ++i) {
+      const std::string_view id = m_ids[i];
+      if (header.size() <= id.size() || !header.starts_with(id)) continue;
+      const std::string_view rest = header.substr(id.size());
+      for (std::string_view sep : {" ", "\t", ":", ".", "\xE3\x80\x80", "\xEF\xBC\x9A", "\xEF\xBC\x8E"}) {
+        if (rest.starts_with(sep)) return i;
+      }
+    }
+    return std::nullopt;
+  }
+
   // Returns the choice number (0 = no answer) or an error message.
   std::variant<std::uint8_t, std::string> choice(std::uint32_t item, std::string_view cell) const {
     const auto& it = m_checklist.items[item];
@@ -135,6 +187,8 @@ class ChecklistIndex {
     }
     std::string_view c = trim(cell);
     if (c.empty()) return std::uint8_t{0};
+    std::string converted;
+    if (m_labels[item].find(c) == m_labels[item].end() && ascii_leading_digits(c, converted)) c = converted;
     std::size_t digits = 0;
     while (digits < c.size() && c[digits] >= '0' && c[digits] <= '9') ++digits;
     std::optional<std::size_t> number;
@@ -545,6 +599,7 @@ Result<ResponseImport> read_wide_csv(const std::string& filename, const model::C
       }
     }
     auto item = index.item(name, 0);
+    if (!item) item = index.item_by_leading_id(name);
     if (!item) {
       ignored.push_back(header.names[i].empty() ? fmt::format("(column {})", i + 1) : header.names[i]);
       continue;
