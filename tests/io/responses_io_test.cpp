@@ -107,6 +107,22 @@ TEST(LongCsv, OrgMissingFromOrgsFileIsRejected) {
                "org 'Z' is not in the orgs file orgs.csv");
 }
 
+TEST(LongCsv, OrganisationsOfTheOrgsFileWithoutAnyAnswerAreNamedInAWarning) {
+  std::vector<model::Organization> orgs(3);
+  orgs[0].id = "A";
+  orgs[1].id = "Quiet Works";
+  orgs[2].id = "B";
+  ResponseReadOptions opts;
+  opts.orgs_file = "orgs.csv";
+  auto r = read("org,item,choice\nA,Q1,1\nB,Q2,\n", &orgs, opts);
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(r->responses.orgs.size(), 3u);
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_EQ(r->warnings[0].where.file, "orgs.csv");
+  EXPECT_NE(r->warnings[0].message.find("2 organisation(s)"), std::string::npos) << r->warnings[0].message;
+  EXPECT_NE(r->warnings[0].message.find("Quiet Works, B"), std::string::npos);
+}
+
 TEST(LongCsv, OrgsFileFixesTheOrganisationsAndTheirOrder) {
   std::vector<model::Organization> orgs(3);
   orgs[0].id = "C";

@@ -800,6 +800,26 @@ Result<ResponseImport> read_json(std::string_view text, const std::string& filen
   }
 }
 
+// Organisations listed in the orgs file that answered no item still count in
+// n (they are part of the campaign), which a coordinator should know about.
+void warn_silent_organisations(ResponseImport& import, const std::string& orgs_file) {
+  const auto& rs = import.responses;
+  std::vector<std::string> silent;
+  for (std::size_t o = 0; o < rs.orgs.size(); ++o) {
+    const auto* row = rs.answers.data() + o * rs.item_count;
+    if (std::all_of(row, row + rs.item_count, [](std::uint8_t a) { return a == model::k_no_answer; })) {
+      silent.push_back(rs.orgs[o].id);
+    }
+  }
+  if (silent.empty()) return;
+  const std::size_t shown = std::min<std::size_t>(silent.size(), 5);
+  import.warnings.push_back(
+      {Location{orgs_file},
+       fmt::format("{} organisation(s) of the orgs file answered no item and count in n as unanswered: {}{}",
+                   silent.size(), fmt::join(silent.begin(), silent.begin() + static_cast<std::ptrdiff_t>(shown), ", "),
+                   silent.size() > shown ? ", …" : "")});
+}
+
 }  // namespace
 
 Result<std::vector<model::Organization>> read_orgs(std::string_view bytes, std::string_view filename,
@@ -899,6 +919,7 @@ Result<ResponseImport> read_responses(std::string_view bytes, std::string_view f
   if (!result) return result;
   result->encoding = decoded->detected;
   model::assign_pseudonyms(result->responses.orgs);
+  if (orgs != nullptr) warn_silent_organisations(*result, options.orgs_file);
   return result;
 }
 
