@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -19,6 +20,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "../test_support.hpp"
 
 #include <kunren/analysis/analysis.hpp>
 
@@ -135,7 +138,7 @@ inline analysis::Analysis small_analysis() {
   return a;
 }
 
-inline std::string golden_path(const std::string& name) { return std::string(KUNREN_TEST_DIR) + "/golden/" + name; }
+inline std::string golden_path(const std::string& name) { return kunren::testing::test_dir() + "/golden/" + name; }
 
 // Compares `actual` with tests/golden/<name>, or rewrites the file when
 // KUNREN_UPDATE_GOLDEN=1. On a mismatch, reports the first differing line.
@@ -148,11 +151,9 @@ inline void expect_golden(const std::string& name, const std::string& actual) {
     ASSERT_TRUE(out.good()) << "cannot write " << path;
     return;
   }
-  std::ifstream in(path, std::ios::binary);
-  ASSERT_TRUE(in.good()) << "missing golden file " << path << "; run the tests with KUNREN_UPDATE_GOLDEN=1";
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string expected = buffer.str();
+  ASSERT_TRUE(std::filesystem::exists(path))
+      << "missing golden file " << path << "; run the tests with KUNREN_UPDATE_GOLDEN=1";
+  const std::string expected = kunren::testing::read_all(path);
   if (expected == actual) return;
   std::istringstream e(expected), a(actual);
   std::string el, al;

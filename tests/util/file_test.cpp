@@ -66,12 +66,5 @@ TEST(WriteFileAtomic, UnwritableDirectoryIsAnIoError) {
   EXPECT_EQ(exit_code_for(st.kind()), 3);
 }
 
-TEST(LineOfOffset, CountsLineBreaksBefore) {
-  EXPECT_EQ(line_of_offset("a\nb\nc", 0), 1u);
-  EXPECT_EQ(line_of_offset("a\nb\nc", 2), 2u);
-  EXPECT_EQ(line_of_offset("a\nb\nc", 4), 3u);
-  EXPECT_EQ(line_of_offset("a\nb\nc", 99), 3u);
-}
-
 }  // namespace
 }  // namespace kunren::util

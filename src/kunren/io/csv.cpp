@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include <kunren/util/utf8.hpp>
+
 namespace kunren::io {
 
 namespace {
@@ -25,9 +27,8 @@ constexpr std::array<bool, 256> k_unquoted_stop = make_table();
 }  // namespace
 
 bool CsvReader::fail(std::string message, std::uint64_t line, std::size_t offset) {
-  std::size_t line_start = offset == 0 ? std::string_view::npos : m_text.rfind('\n', offset - 1);
-  line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
-  m_status = Status::bad_input(std::move(message), Location{m_filename, line, offset - line_start + 1, {}});
+  m_status = Status::bad_input(std::move(message),
+                               Location{m_filename, line, util::text_position(m_text, offset).column, {}});
   m_pos = m_text.size();
   return false;
 }

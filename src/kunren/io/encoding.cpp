@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include <kunren/util/file.hpp>
+#include <kunren/util/utf8.hpp>
 
 namespace kunren::io {
 
@@ -50,32 +50,12 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view bytes) {
       i += 8;
     }
     if (i >= n) break;
-    unsigned char c = s[i];
-    if (c < 0x80) {
+    if (s[i] < 0x80) {
       ++i;
       continue;
     }
-    std::size_t len;
-    std::uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return i;
-    }
-    if (i + len > n) return i;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-      return i;
+    const std::size_t len = util::utf8_sequence_length(bytes, i);
+    if (len == 0) return i;
     i += len;
   }
   return std::nullopt;
@@ -114,14 +94,9 @@ std::optional<std::size_t> cp932_to_utf8(std::string_view in, std::string& out) 
 }
 
 Status undecodable(std::string_view bytes, std::size_t offset, std::string_view filename, std::string_view what) {
-  std::size_t line_start = bytes.rfind('\n', offset == 0 ? 0 : offset - 1);
-  line_start = (line_start == std::string_view::npos || offset == 0) ? 0 : line_start + 1;
-  // Column in characters: the bytes before `offset` on its line are valid UTF-8.
-  std::uint64_t column = 1;
-  for (std::size_t i = line_start; i < offset; ++i) {
-    if ((static_cast<unsigned char>(bytes[i]) & 0xC0) != 0x80) ++column;
-  }
-  Location where{std::string(filename), util::line_of_offset(bytes, offset), column, {}};
+  // The bytes before `offset` are valid UTF-8, so the column counts characters.
+  const util::TextPosition at = util::text_position(bytes, offset);
+  Location where{std::string(filename), at.line, at.column, {}};
   return Status::bad_input(
       fmt::format("{} (byte 0x{:02X} at offset {}); save the file as UTF-8 or CP932, or pass --encoding", what,
                   static_cast<unsigned char>(bytes[offset]), offset),

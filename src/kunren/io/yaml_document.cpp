@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <kunren/io/encoding.hpp>
+#include <kunren/util/utf8.hpp>
 
 namespace kunren::io {
 namespace {
@@ -173,9 +174,7 @@ DocumentProbe probe_documents(const std::string& yaml) {
 
 // The UTF-8 character starting at byte `pos`. REQUIRES: pos < s.size().
 std::string_view utf8_char_at(std::string_view s, std::size_t pos) {
-  std::size_t end = pos + 1;
-  while (end < s.size() && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) ++end;
-  return s.substr(pos, end - pos);
+  return s.substr(pos, std::max<std::size_t>(1, util::utf8_sequence_length(s, pos)));
 }
 
 bool first_is_brace(std::string_view text) {
@@ -201,11 +200,8 @@ std::pair<std::uint64_t, std::uint64_t> YamlDocument::position(std::size_t offse
   offset = std::min(offset, m_text.size());
   auto it = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset);
   const auto line_index = static_cast<std::size_t>(it - m_line_starts.begin()) - 1;
-  std::uint64_t column = 1;
-  for (std::size_t i = m_line_starts[line_index]; i < offset; ++i) {
-    if ((static_cast<unsigned char>(m_text[i]) & 0xC0) != 0x80) ++column;
-  }
-  return {line_index + 1, column};
+  const std::size_t line_start = m_line_starts[line_index];
+  return {line_index + 1, 1 + util::utf8_length(std::string_view(m_text).substr(line_start, offset - line_start))};
 }
 
 std::size_t YamlDocument::original_offset(std::size_t parsed_offset) const {

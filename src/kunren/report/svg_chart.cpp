@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <kunren/report/html_escape.hpp>
+#include <kunren/util/utf8.hpp>
 
 namespace kunren::report {
 
@@ -50,41 +51,14 @@ struct Glyph {
   std::string_view bytes;
 };
 
+// Characters of `s`; a byte that starts no valid sequence is one U+FFFD.
 std::vector<Glyph> decode(std::string_view s) {
   std::vector<Glyph> out;
   std::size_t i = 0;
   while (i < s.size()) {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    std::size_t len = 1;
-    std::uint32_t cp = b0;
-    if (b0 >= 0xF8) {
-      cp = 0xFFFD;
-    } else if (b0 >= 0xF0) {
-      len = 4;
-      cp = b0 & 0x07;
-    } else if (b0 >= 0xE0) {
-      len = 3;
-      cp = b0 & 0x0F;
-    } else if (b0 >= 0xC0) {
-      len = 2;
-      cp = b0 & 0x1F;
-    } else if (b0 >= 0x80) {
-      cp = 0xFFFD;
-    }
-    if (i + len > s.size()) {
-      len = 1;
-      cp = 0xFFFD;
-    }
-    for (std::size_t k = 1; k < len; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      if ((b & 0xC0) != 0x80) {
-        len = 1;
-        cp = 0xFFFD;
-        break;
-      }
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    out.push_back({cp, s.substr(i, len)});
+    char32_t cp = 0xFFFD;
+    const std::size_t len = std::max<std::size_t>(1, util::utf8_sequence_length(s, i, &cp));
+    out.push_back({static_cast<std::uint32_t>(cp), s.substr(i, len)});
     i += len;
   }
   return out;

@@ -86,12 +86,6 @@ Result<MappedFile> MappedFile::open(const std::string& path) {
   return from_string(std::move(buf));
 }
 
-Result<std::string> read_file(const std::string& path) {
-  auto f = MappedFile::open(path);
-  if (!f) return f.status();
-  return std::string(f->data());
-}
-
 Status write_file_atomic(const std::string& path, std::string_view content) {
   return write_stream_atomic(path, [&](std::ostream& out) {
     out.write(content.data(), static_cast<std::streamsize>(content.size()));
@@ -128,9 +122,5 @@ Status write_stream_atomic(const std::string& path, const std::function<Status(s
   return st;
 }
 
-std::uint64_t line_of_offset(std::string_view text, std::size_t offset) {
-  offset = std::min(offset, text.size());
-  return 1 + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
-}
 
 }  // namespace kunren::util

@@ -47,13 +47,7 @@ Status write_file_atomic(const std::string& path, std::string_view content);
 
 // Like write_file_atomic, for output produced by a writer on a stream (large
 // outputs that should not be held in memory twice). The target appears only
-// if `write` returns ok and everything reached the disk.
+// if `write` returns ok and every byte was written.
 Status write_stream_atomic(const std::string& path, const std::function<Status(std::ostream&)>& write);
-
-// Reads a whole small file into a string.
-Result<std::string> read_file(const std::string& path);
-
-// 1-based line number of byte `offset` in `text` (counts '\n' before it).
-std::uint64_t line_of_offset(std::string_view text, std::size_t offset);
 
 }  // namespace kunren::util
