@@ -55,10 +55,10 @@ class JsonWriter {
       m_after_key = false;
       return;
     }
-    if (m_stack.empty()) return;
-    if (m_stack.back().count++ > 0) m_out += ',';
+    if (m_counts.empty()) return;
+    if (m_counts.back()++ > 0) m_out += ',';
     m_out += '\n';
-    m_out.append(2 * m_stack.size(), ' ');
+    m_out.append(2 * m_counts.size(), ' ');
   }
   // Strings are the bulk of a large output (comments); the common case, with
   // nothing to escape, is one append. Input text is valid UTF-8 (the readers
@@ -93,24 +93,20 @@ class JsonWriter {
   void open(char c) {
     element();
     m_out += c;
-    m_stack.push_back({c, 0});
+    m_counts.push_back(0);
   }
   void close(char c) {
-    const bool empty = m_stack.back().count == 0;
-    m_stack.pop_back();
+    const bool empty = m_counts.back() == 0;
+    m_counts.pop_back();
     if (!empty) {
       m_out += '\n';
-      m_out.append(2 * m_stack.size(), ' ');
+      m_out.append(2 * m_counts.size(), ' ');
     }
     m_out += c;
   }
 
-  struct Level {
-    char kind;
-    std::size_t count;
-  };
   std::string& m_out;
-  std::vector<Level> m_stack;
+  std::vector<std::size_t> m_counts;  // elements written so far, per open object or array
   bool m_after_key = false;
 };
 
