@@ -26,6 +26,7 @@ test: build
 
 bench: build
 	@bench/run.sh $(BUILD)/kunren
+	@bench/store.sh $(BUILD)/kunren
 
 clean:
 	rm -rf $(BUILD)

@@ -6,6 +6,10 @@ find_package(nlohmann_json 3.11 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(OpenSSL REQUIRED)           # SHA-256
+find_package(SQLite3 REQUIRED)           # the embedded store (CMake's FindSQLite3)
+find_package(PostgreSQL REQUIRED)        # libpq, the server store (CMake's FindPostgreSQL)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)  # argon2id password hashes
 if(KUNREN_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

@@ -13,11 +13,24 @@ for format in html json csv; do
     --format "$format" -o "$out/report.$format" 2>/dev/null
 done
 
+# The same campaign kept in the embedded database: organisations registered,
+# answers imported as submitted revisions, the report computed from the store.
+db="sqlite:$out/kunren.db"
+rm -f "$out/kunren.db" "$out/kunren.db-wal" "$out/kunren.db-shm"
+"$kunren" init --db "$db" >/dev/null
+"$kunren" org import "$out/orgs.csv" --db "$db" >/dev/null
+"$kunren" campaign create demo-2026 --title "工場インシデント対応演習 2026（デモ）" --db "$db" >/dev/null
+"$kunren" campaign open demo-2026 --db "$db" >/dev/null
+"$kunren" import --campaign demo-2026 --responses "$out/responses.csv" --db "$db" >/dev/null
+"$kunren" analyze --campaign demo-2026 --db "$db" -o "$out/campaign.html" 2>/dev/null
+
 report=$(cd "$out" && pwd)/report.html
 echo
 echo "Kunren demo: 40 organisations × 75 items (checklist factory-ir)"
 echo "  responses   $out/responses.csv   (long CSV; organisations in $out/orgs.csv)"
 echo "  report      $report"
 echo "  data        $out/report.json  $out/report.csv"
+echo "  database    $out/kunren.db   (campaign demo-2026, 40 submitted revisions; report from the store: $out/campaign.html)"
+echo "              try: $kunren campaign show demo-2026 --db sqlite:$out/kunren.db"
 echo
 echo "Open the report in a browser:  xdg-open $report"

@@ -9,8 +9,12 @@ packages=(
   g++ cmake make pkg-config
   # libraries (every find_package sits in cmake/Dependencies.cmake)
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libssl-dev
+  # the store: embedded SQLite, PostgreSQL client, argon2id password hashes
+  libsqlite3-dev libpq-dev libsodium-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 time
+  # a throwaway PostgreSQL 15 cluster for the store tests (started by the tests)
+  postgresql
   # rendered output checks: the HTML report in a real browser, Japanese glyphs
   chromium fonts-noto-cjk poppler-utils
 )

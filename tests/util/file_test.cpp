@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "../test_support.hpp"
@@ -43,6 +47,26 @@ TEST(WriteFileAtomic, ReplacesTheTargetAndLeavesNoTemporaryFile) {
     ++files;
   }
   EXPECT_EQ(files, 1u);
+}
+
+// Regression: `-o /dev/null` once renamed a plain file over the device node.
+TEST(WriteFileAtomic, WritesIntoAPipeOrDeviceInsteadOfReplacingIt) {
+  kunren::testing::TempDir dir;
+  const std::string fifo = dir.path("pipe");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // The read end, opened without blocking, lets the writer open the pipe; the
+  // text fits in the pipe's buffer, so nothing waits on anything.
+  int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(reader, 0);
+  Status st = write_file_atomic(fifo, "through the pipe");
+  char buf[64] = {};
+  ssize_t n = ::read(reader, buf, sizeof buf);
+  ::close(reader);
+  ASSERT_TRUE(st.is_ok()) << st.to_string();
+  EXPECT_EQ(std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0), "through the pipe");
+  struct stat sb {};
+  ASSERT_EQ(::stat(fifo.c_str(), &sb), 0);
+  EXPECT_TRUE(S_ISFIFO(sb.st_mode)) << "the pipe was replaced by a plain file";
 }
 
 TEST(WriteStreamAtomic, AFailingWriterLeavesTheOldFileUntouched) {

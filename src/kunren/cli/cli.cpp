@@ -1,4 +1,5 @@
 #include <kunren/cli/cli.hpp>
+#include <kunren/cli/command.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -23,23 +24,13 @@
 #include <kunren/report/html_report.hpp>
 #include <kunren/report/json_report.hpp>
 #include <kunren/sample/generator.hpp>
+#include <kunren/store/campaign_data.hpp>
 #include <kunren/util/file.hpp>
 #include <kunren/util/status.hpp>
 
 namespace kunren::cli {
 
 namespace {
-
-using Handler = std::function<Status()>;
-
-// One row of the subcommand table. `define` declares the command's options on
-// its CLI11 app and returns the handler that runs it once they are parsed.
-struct Command {
-  const char* group;  // parent command ("checklist") or "" for a top-level one
-  const char* name;
-  const char* help;
-  std::function<Handler(CLI::App&)> define;
-};
 
 // Prints the time of each phase to standard error when KUNREN_TIMINGS is set
 // (used by bench/ and docs/performance.md).
@@ -59,22 +50,6 @@ class PhaseTimer {
   std::chrono::steady_clock::time_point m_last;
 };
 
-// When the report was made, in UTC; SOURCE_DATE_EPOCH (the reproducible-builds
-// convention) fixes it, so that tests and archives can get identical bytes.
-std::string generation_time() {
-  std::time_t t = std::time(nullptr);
-  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) t = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
-}
-
-void warn(const Warnings& warnings) {
-  for (const auto& w : warnings) std::cerr << "kunren: " << w.to_string() << '\n';
-}
-
 std::string format_from_path(const std::string& path, const std::string& fallback) {
   auto ends = [&](std::string_view suffix) {
     return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -83,12 +58,6 @@ std::string format_from_path(const std::string& path, const std::string& fallbac
   if (ends(".csv")) return "csv";
   if (ends(".json")) return "json";
   return fallback;
-}
-
-Result<io::Encoding> encoding_option(const std::string& name) {
-  auto e = io::parse_encoding(name);
-  if (!e) return Status::bad_input(fmt::format("unknown encoding '{}'; use auto, utf-8 or cp932", name), Location{{}, 0, 0, "--encoding"});
-  return *e;
 }
 
 // --- checklist ---------------------------------------------------------------
@@ -156,16 +125,80 @@ Handler define_checklist_validate(CLI::App& app) {
 
 // --- analyze -----------------------------------------------------------------
 
+struct AnalyzeOptions {
+  std::string checklist, responses, orgs, format, out = "-", lang = "ja", encoding = "auto", title, tlp;
+  std::string campaign, as_of, db;
+  double strength_at = 0.6, challenge_at = 0.5;
+};
+
+// What the analysis runs on, wherever it came from.
+struct AnalysisInput {
+  std::shared_ptr<const model::Checklist> checklist;
+  model::ResponseSet responses;
+  std::string title;   // default report title
+  std::string source;  // for the summary line
+};
+
+Result<AnalysisInput> read_analysis_files(const AnalyzeOptions& o) {
+  auto encoding = encoding_option(o.encoding);
+  if (!encoding) return encoding.status();
+  auto checklist = io::resolve_checklist(o.checklist.empty() ? "factory-ir" : o.checklist);
+  if (!checklist) return checklist.status();
+  std::optional<std::vector<model::Organization>> orgs;
+  if (!o.orgs.empty()) {
+    auto loaded = io::load_orgs_file(o.orgs, *encoding);
+    if (!loaded) return loaded.status();
+    orgs = std::move(loaded).value();
+  }
+  io::ResponseReadOptions ropts;
+  ropts.encoding = *encoding;
+  ropts.orgs_file = o.orgs;
+  auto imported = io::load_responses_file(o.responses, *checklist, orgs ? &*orgs : nullptr, ropts);
+  if (!imported) return imported.status();
+  warn(imported->warnings);
+  AnalysisInput in;
+  in.checklist = std::make_shared<const model::Checklist>(std::move(checklist).value());
+  in.responses = std::move(imported->responses);
+  in.source = fmt::format("{} answer cells ({})", imported->cells, io::to_string(imported->encoding));
+  return in;
+}
+
+Result<AnalysisInput> read_analysis_campaign(const AnalyzeOptions& o) {
+  store::Timestamp as_of;
+  if (!o.as_of.empty()) {
+    auto t = store::parse_timestamp(o.as_of);
+    if (!t) return Status::bad_input(t.status().message(), Location{{}, 0, 0, "--as-of"});
+    as_of = *t;
+  }
+  auto db = open_for_command(o.db);
+  if (!db) return db.status();
+  auto campaign = (*db)->get_campaign(o.campaign);
+  if (!campaign) return campaign.status();
+  auto checklist = store::campaign_checklist(**db, *campaign);
+  if (!checklist) return checklist.status();
+  auto responses = store::submitted_responses(**db, campaign->id, **checklist, as_of);
+  if (!responses) return responses.status();
+  AnalysisInput in;
+  in.checklist = *checklist;
+  in.responses = std::move(responses).value();
+  in.title = campaign->title;
+  in.source = fmt::format("campaign {} ({}{})", campaign->id, store::to_string(campaign->state),
+                          as_of.empty() ? "" : ", as of " + as_of);
+  return in;
+}
+
 Handler define_analyze(CLI::App& app) {
-  struct Opts {
-    std::string checklist = "factory-ir", responses, orgs, format, out = "-", lang = "ja", encoding = "auto", title,
-                tlp;
-    double strength_at = 0.6, challenge_at = 0.5;
-  };
-  auto o = std::make_shared<Opts>();
-  app.add_option("--checklist", o->checklist, "Built-in checklist id or checklist file (default: factory-ir)");
-  app.add_option("--responses", o->responses, "Responses file: long CSV, wide CSV or JSON")->required();
-  app.add_option("--orgs", o->orgs, "Organisations CSV (org,name,industry,size); fixes n to the organisations listed");
+  auto o = std::make_shared<AnalyzeOptions>();
+  auto* responses = app.add_option("--responses", o->responses, "Responses file: long CSV, wide CSV or JSON");
+  auto* campaign = app.add_option("--campaign", o->campaign,
+                                  "Analyse a stored campaign: the latest submitted revision of each organisation")
+                       ->excludes(responses);
+  app.add_option("--as-of", o->as_of, "With --campaign: the state at this time (e.g. 2026-11-26 or 2026-11-26T09:30+09:00)")
+      ->needs(campaign);
+  app.add_option("--checklist", o->checklist, "Built-in checklist id or checklist file (default: factory-ir)")
+      ->excludes(campaign);
+  app.add_option("--orgs", o->orgs, "Organisations CSV (org,name,industry,size); fixes n to the organisations listed")
+      ->excludes(campaign);
   app.add_option("--format", o->format, "Output format (json|csv|html; default from -o, else json)")
       ->check(CLI::IsMember({"json", "csv", "html"}));
   app.add_option("-o,--output", o->out, "Output file (default: standard output)");
@@ -179,37 +212,29 @@ Handler define_analyze(CLI::App& app) {
   app.add_option("--title", o->title, "Report title (HTML)");
   app.add_option("--tlp", o->tlp, "TLP marking printed on the report (CLEAR|GREEN|AMBER|AMBER+STRICT|RED)")
       ->check(CLI::IsMember({"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"}));
+  add_db_option(app, o->db);
+  app.footer("Give either --responses (files) or --campaign (the store, see --db).");
   return [o]() -> Status {
+    if (o->responses.empty() && o->campaign.empty()) {
+      return Status::bad_input("give --responses FILE or --campaign ID", Location{{}, 0, 0, "--responses"});
+    }
     if (o->challenge_at >= o->strength_at) {
       return Status::bad_input(fmt::format("--challenge-at ({}) must be below --strength-at ({})", o->challenge_at,
                                            o->strength_at),
                                Location{{}, 0, 0, "--challenge-at"});
     }
     PhaseTimer timer;
-    auto encoding = encoding_option(o->encoding);
-    if (!encoding) return encoding.status();
-    auto checklist = io::resolve_checklist(o->checklist);
-    if (!checklist) return checklist.status();
-    timer.lap("checklist");
-    std::optional<std::vector<model::Organization>> orgs;
-    if (!o->orgs.empty()) {
-      auto loaded = io::load_orgs_file(o->orgs, *encoding);
-      if (!loaded) return loaded.status();
-      orgs = std::move(loaded).value();
-    }
-    io::ResponseReadOptions ropts;
-    ropts.encoding = *encoding;
-    ropts.orgs_file = o->orgs;
-    auto imported = io::load_responses_file(o->responses, *checklist, orgs ? &*orgs : nullptr, ropts);
-    if (!imported) return imported.status();
-    warn(imported->warnings);
+    auto input = o->campaign.empty() ? read_analysis_files(*o) : read_analysis_campaign(*o);
+    if (!input) return input.status();
     timer.lap("read");
+    const model::Checklist* checklist = input->checklist.get();
+    if (o->title.empty()) o->title = input->title;
 
     analysis::AnalysisOptions aopts;
     aopts.strength_at = o->strength_at;
     aopts.challenge_at = o->challenge_at;
     aopts.lang = o->lang;
-    analysis::Analysis result = analysis::analyze(*checklist, std::move(imported->responses), aopts);
+    analysis::Analysis result = analysis::analyze(*checklist, std::move(input->responses), aopts);
     timer.lap("analyze");
 
     const std::string format = o->format.empty() ? format_from_path(o->out, "json") : o->format;
@@ -230,9 +255,8 @@ Handler define_analyze(CLI::App& app) {
     KUNREN_RETURN_IF_ERROR(util::write_file_atomic(o->out, text));
     timer.lap("write");
     if (o->out != "-") {
-      std::cerr << fmt::format("kunren: {} organisations, {} answer cells ({}), {} items → {} ({})\n",
-                               result.organizations, imported->cells, io::to_string(imported->encoding),
-                               result.items.size(), o->out, format);
+      std::cerr << fmt::format("kunren: {} organisations, {}, {} items → {} ({})\n", result.organizations,
+                               input->source, result.items.size(), o->out, format);
     }
     return Status::ok();
   };
@@ -281,6 +305,28 @@ const std::vector<Command>& commands() {
       {"", "analyze", "Cross-sectional analysis of organisations' answers (JSON, CSV or HTML report)",
        define_analyze},
       {"", "sample", "Write a realistic synthetic campaign (long CSV, optionally the orgs CSV)", define_sample},
+      {"", "init", "Create the database (or bring it up to date) and register the built-in checklists", define_init},
+      {"db", "migrate", "Apply pending schema migrations (make a backup first)", define_db_migrate},
+      {"db", "status", "Show the database, its schema version and the migrations applied", define_db_status},
+      {"org", "add", "Register an organisation or update its details", define_org_add},
+      {"org", "list", "List the registered organisations with their publishing pseudonyms", define_org_list},
+      {"org", "import", "Register or update organisations from an orgs CSV (all or nothing)", define_org_import},
+      {"campaign", "create", "Create a campaign (draft) on a built-in or custom checklist", define_campaign_create},
+      {"campaign", "list", "List campaigns with their state and submissions", define_campaign_list},
+      {"campaign", "show", "Show a campaign: state, period, submissions, imports", define_campaign_show},
+      {"campaign", "open", "Open a campaign for answers (draft or closed → open)", define_campaign_open},
+      {"campaign", "close", "Close a campaign to answers (open → closed)", define_campaign_close},
+      {"campaign", "publish", "Publish a closed campaign's pooled results (needs the minimum group)",
+       define_campaign_publish},
+      {"user", "add", "Add a user; the password is read from the terminal or standard input", define_user_add},
+      {"user", "list", "List users, their roles and organisations", define_user_list},
+      {"user", "passwd", "Set a user's password (from the terminal or standard input)", define_user_passwd},
+      {"user", "roles", "Show or change a user's roles and organisations, or disable the user", define_user_roles},
+      {"", "import", "Import answer files into a campaign as submitted revisions (all or nothing)", define_import},
+      {"", "export", "Write a campaign bundle (JSON) to rebuild it in another database", define_export},
+      {"", "import-bundle", "Rebuild a campaign from a bundle written by 'kunren export'", define_import_bundle},
+      {"", "backup", "Copy the whole database while it is in use (SQLite)", define_backup},
+      {"", "audit", "Show the audit log: who did what, when, on which object", define_audit},
   };
   return k_commands;
 }
@@ -288,6 +334,10 @@ const std::vector<Command>& commands() {
 const std::map<std::string, std::string>& group_help() {
   static const std::map<std::string, std::string> k_groups = {
       {"checklist", "Built-in and custom checklists: list, show, validate"},
+      {"db", "The database schema: migrate, status"},
+      {"org", "Organisations: add, list, import"},
+      {"campaign", "Campaigns: create, list, show, open, close, publish"},
+      {"user", "Users and their roles: add, list, passwd, roles"},
   };
   return k_groups;
 }
@@ -299,7 +349,7 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", std::string("kunren ") + KUNREN_VERSION);
   app.require_subcommand(1);
   app.footer("Run 'kunren COMMAND --help' for the options of a command. Exit codes: 0 ok, 1 internal error, "
-             "2 bad input, 3 I/O error.");
+             "2 bad input or not found, 3 I/O error, 4 conflict with the stored state.");
 
   Handler selected;
   std::map<std::string, CLI::App*> groups;

@@ -104,6 +104,18 @@ Status write_stream_atomic(const std::string& path, const std::function<Status(s
     return Status::ok();
   }
   namespace fs = std::filesystem;
+  // A device or pipe (/dev/null, /dev/stdout, a FIFO) is written to directly:
+  // renaming over it would replace the device node with a plain file.
+  std::error_code ec;
+  auto kind = fs::status(path, ec).type();
+  if (!ec && kind != fs::file_type::regular && kind != fs::file_type::not_found && kind != fs::file_type::directory) {
+    std::ofstream out(path, std::ios::binary);
+    if (!out) return Status::io_error(fmt::format("cannot open for writing: {}", std::strerror(errno)), Location{path});
+    KUNREN_RETURN_IF_ERROR(write(out));
+    out.close();
+    if (!out) return Status::io_error("cannot write output", Location{path});
+    return Status::ok();
+  }
   fs::path target(path);
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::random_device rd;

@@ -1,0 +1,73 @@
+// What every command of the CLI shares: the row type of the one subcommand
+// table (cli.cpp), and small helpers for options, output and the store.
+// Commands are grouped by subject in analyze/checklist (cli.cpp) and the
+// store-backed ones (store_commands.cpp); the table itself stays in cli.cpp
+// so that help and dispatch come from one place.
+// Thread safety: the CLI is single-threaded.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include <kunren/io/encoding.hpp>
+#include <kunren/store/store.hpp>
+#include <kunren/util/status.hpp>
+
+namespace kunren::cli {
+
+using Handler = std::function<Status()>;
+
+// One row of the subcommand table. `define` declares the command's options on
+// its CLI11 app and returns the handler that runs it once they are parsed.
+struct Command {
+  const char* group;  // parent command ("checklist") or "" for a top-level one
+  const char* name;
+  const char* help;
+  std::function<Handler(CLI::App&)> define;
+};
+
+// Prints warnings to standard error, one per line.
+void warn(const Warnings& warnings);
+
+// When a report was made, in UTC ("2026-11-26 09:20 UTC"); SOURCE_DATE_EPOCH
+// fixes it for reproducible output.
+std::string generation_time();
+
+Result<io::Encoding> encoding_option(const std::string& name);
+
+// Adds `--db URL` to a command; the string starts as store::default_store_url().
+void add_db_option(CLI::App& app, std::string& url);
+
+// Opens the store for a command: an existing database at the current schema.
+Result<std::unique_ptr<store::Store>> open_for_command(const std::string& url);
+
+// Who runs this command, for revisions and the audit log: "cli:<unix user>".
+store::Actor cli_actor();
+
+// --- store-backed commands (store_commands.cpp) --------------------------------
+Handler define_init(CLI::App& app);
+Handler define_db_migrate(CLI::App& app);
+Handler define_db_status(CLI::App& app);
+Handler define_org_add(CLI::App& app);
+Handler define_org_list(CLI::App& app);
+Handler define_org_import(CLI::App& app);
+Handler define_campaign_create(CLI::App& app);
+Handler define_campaign_list(CLI::App& app);
+Handler define_campaign_show(CLI::App& app);
+Handler define_campaign_open(CLI::App& app);
+Handler define_campaign_close(CLI::App& app);
+Handler define_campaign_publish(CLI::App& app);
+Handler define_user_add(CLI::App& app);
+Handler define_user_list(CLI::App& app);
+Handler define_user_passwd(CLI::App& app);
+Handler define_user_roles(CLI::App& app);
+Handler define_import(CLI::App& app);
+Handler define_export(CLI::App& app);
+Handler define_import_bundle(CLI::App& app);
+Handler define_backup(CLI::App& app);
+Handler define_audit(CLI::App& app);
+
+}  // namespace kunren::cli

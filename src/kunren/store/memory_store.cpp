@@ -1,0 +1,655 @@
+// The in-memory fake behind "memory:": every method of the Store contract
+// over plain containers, with the same errors, orderings and audit entries as
+// the SQL backends (tests/store/store_conformance_test.cpp holds all three to
+// that). Each mutating method first checks everything that can fail and
+// builds what it will add on the side; only then does it change the store, so
+// a failing call leaves it exactly as it was — the fake's "transaction".
+// Nothing persists: each make_memory_store() starts empty.
+// Thread safety: one thread at a time, like every Store.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_set>
+#include <utility>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <kunren/model/responses.hpp>
+#include <kunren/store/backends.hpp>
+#include <kunren/util/sha256.hpp>
+
+namespace kunren::store {
+
+namespace {
+
+using nlohmann::json;
+
+bool is_date(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+
+bool is_login(const std::string& s) {
+  if (s.empty()) return false;
+  return std::all_of(s.begin(), s.end(), [](char ch) {
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
+           ch == '@' || ch == '-';
+  });
+}
+
+std::vector<Role> normalized_roles(std::vector<Role> roles) {
+  std::sort(roles.begin(), roles.end());
+  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+  return roles;
+}
+
+std::vector<std::string> normalized_ids(std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+json role_names(const std::vector<Role>& roles) {
+  json out = json::array();
+  for (Role r : roles) out.push_back(to_string(r));
+  return out;
+}
+
+Status campaign_values_ok(const CampaignRecord& c) {
+  if (c.id.empty()) return Status::bad_input("a campaign id is empty", Location{{}, 0, 0, "id"});
+  if (c.min_group < 1) {
+    return Status::bad_input(fmt::format("campaign '{}': min_group must be at least 1, not {}", c.id, c.min_group),
+                             Location{{}, 0, 0, "min_group"});
+  }
+  for (const auto& [field, value] : {std::pair{"opens_on", &c.opens_on}, std::pair{"closes_on", &c.closes_on}}) {
+    if (!value->empty() && !is_date(*value)) {
+      return Status::bad_input(
+          fmt::format("campaign '{}': {} '{}' is not a date; write YYYY-MM-DD", c.id, field, *value),
+          Location{{}, 0, 0, field});
+    }
+  }
+  return Status::ok();
+}
+
+// A checklist record that is about to be registered: its hash must be that of
+// its content, and the content must be a checklist with the record's id and
+// version.
+Status checklist_record_ok(const ChecklistRecord& r) {
+  if (r.id.empty() || r.version.empty()) return Status::bad_input("a checklist id or version is empty");
+  if (util::sha256_hex(r.content) != r.sha256) {
+    return Status::bad_input(
+        fmt::format("checklist '{}' version '{}': the sha256 does not match the content", r.id, r.version));
+  }
+  auto parsed = checklist_of(r);
+  if (!parsed) return parsed.status();
+  if ((*parsed)->id != r.id || (*parsed)->version != r.version) {
+    return Status::bad_input(fmt::format("checklist '{}' version '{}': the content is checklist '{}' version '{}'",
+                                         r.id, r.version, (*parsed)->id, (*parsed)->version));
+  }
+  return Status::ok();
+}
+
+Status org_not_found(const std::string& id) {
+  return Status::not_found(fmt::format("organisation '{}' not found", id));
+}
+Status campaign_not_found(const std::string& id) {
+  return Status::not_found(fmt::format("campaign '{}' not found", id));
+}
+Status user_not_found(const std::string& login) { return Status::not_found(fmt::format("user '{}' not found", login)); }
+Status checklist_not_found(const std::string& id, const std::string& version) {
+  return Status::not_found(fmt::format("checklist '{}' version '{}' not found", id, version));
+}
+
+class MemoryStore final : public Store {
+ public:
+  const char* backend() const override { return "memory"; }
+  std::string url() const override { return "memory:"; }
+
+  // The fake has no schema: version and latest are both 0.
+  Result<SchemaInfo> schema_info() override { return SchemaInfo{}; }
+
+  // --- organisations ---
+
+  Status put_orgs(const std::vector<OrgRecord>& orgs, const Actor& actor) override {
+    std::set<std::string> seen;
+    for (const auto& o : orgs) {
+      if (o.id.empty()) return Status::bad_input("an organisation id is empty", Location{{}, 0, 0, "org"});
+      if (!seen.insert(o.id).second) {
+        return Status::bad_input(fmt::format("organisation '{}' appears more than once", o.id),
+                                 Location{{}, 0, 0, "org"});
+      }
+    }
+    const Timestamp now = now_utc();
+    std::vector<model::Organization> all;
+    for (const auto& [id, o] : m_orgs) all.push_back({o.id, o.name, o.industry, o.size, o.pseudonym});
+    std::size_t added = 0, updated = 0;
+    for (const auto& o : orgs) {
+      if (m_orgs.count(o.id) == 0) all.push_back({o.id, o.name, o.industry, o.size, {}}), ++added;
+    }
+    model::assign_pseudonyms(all);
+    // Nothing below can fail.
+    for (const auto& o : orgs) {
+      auto it = m_orgs.find(o.id);
+      if (it != m_orgs.end()) {
+        auto& stored = it->second;
+        if (stored.name != o.name || stored.industry != o.industry || stored.size != o.size) ++updated;
+        stored.name = o.name, stored.industry = o.industry, stored.size = o.size;
+      }
+    }
+    for (const auto& o : all) {
+      if (m_orgs.count(o.id) > 0) continue;
+      m_orgs[o.id] = OrgRecord{o.id, o.name, o.industry, o.size, o.pseudonym, now};
+    }
+    audit(now, actor, "org.put", "org", "", json{{"added", added}, {"updated", updated}});
+    return Status::ok();
+  }
+
+  Result<std::vector<OrgRecord>> list_orgs() override {
+    std::vector<OrgRecord> out;
+    for (const auto& [id, o] : m_orgs) out.push_back(o);
+    return out;
+  }
+
+  Result<OrgRecord> get_org(const std::string& id) override {
+    auto it = m_orgs.find(id);
+    if (it == m_orgs.end()) return org_not_found(id);
+    return it->second;
+  }
+
+  // --- checklists ---
+
+  Status put_checklist(const ChecklistRecord& checklist, const Actor& actor) override {
+    auto it = m_checklists.find({checklist.id, checklist.version});
+    if (it != m_checklists.end()) {
+      if (it->second.sha256 == checklist.sha256) return Status::ok();
+      return Status::conflict(fmt::format("checklist '{}' version '{}' is already registered with other content",
+                                          checklist.id, checklist.version));
+    }
+    KUNREN_RETURN_IF_ERROR(checklist_record_ok(checklist));
+    const Timestamp now = now_utc();
+    ChecklistRecord r = checklist;
+    r.registered_at = now;
+    m_checklists[{r.id, r.version}] = r;
+    audit(now, actor, "checklist.put", "checklist", r.id, json{{"version", r.version}, {"sha256", r.sha256}});
+    return Status::ok();
+  }
+
+  Result<ChecklistRecord> get_checklist(const std::string& id, const std::string& version) override {
+    auto it = m_checklists.find({id, version});
+    if (it == m_checklists.end()) return checklist_not_found(id, version);
+    return it->second;
+  }
+
+  Result<std::vector<ChecklistRecord>> list_checklists() override {
+    std::vector<ChecklistRecord> out;
+    for (const auto& [key, r] : m_checklists) out.push_back(r);
+    return out;
+  }
+
+  // --- campaigns ---
+
+  Status create_campaign(const CampaignRecord& campaign, const Actor& actor) override {
+    KUNREN_RETURN_IF_ERROR(campaign_values_ok(campaign));
+    if (m_campaigns.count(campaign.id) > 0) {
+      return Status::conflict(fmt::format("campaign '{}' already exists", campaign.id));
+    }
+    if (m_checklists.count({campaign.checklist_id, campaign.checklist_version}) == 0) {
+      return checklist_not_found(campaign.checklist_id, campaign.checklist_version);
+    }
+    const Timestamp now = now_utc();
+    CampaignRecord c = campaign;
+    c.created_at = c.updated_at = now;
+    m_campaigns[c.id] = c;
+    audit(now, actor, "campaign.create", "campaign", c.id,
+          json{{"checklist", c.checklist_id}, {"version", c.checklist_version}, {"state", to_string(c.state)}});
+    return Status::ok();
+  }
+
+  Result<CampaignRecord> get_campaign(const std::string& id) override {
+    auto it = m_campaigns.find(id);
+    if (it == m_campaigns.end()) return campaign_not_found(id);
+    return it->second;
+  }
+
+  Result<std::vector<CampaignRecord>> list_campaigns() override {
+    std::vector<CampaignRecord> out;
+    for (const auto& [id, c] : m_campaigns) out.push_back(c);
+    return out;
+  }
+
+  Status set_campaign_state(const std::string& id, CampaignState to, const Actor& actor) override {
+    auto it = m_campaigns.find(id);
+    if (it == m_campaigns.end()) return campaign_not_found(id);
+    CampaignRecord& c = it->second;
+    const CampaignState from = c.state;
+    if (!campaign_transition_allowed(from, to)) return Status::conflict(transition_refusal(id, from, to));
+    if (to == CampaignState::kPublished) {
+      std::set<std::string> submitted;
+      for (const auto& r : m_revisions) {
+        if (r.campaign == id && r.state == RevisionState::kSubmitted) submitted.insert(r.org);
+      }
+      if (submitted.size() < static_cast<std::size_t>(c.min_group)) {
+        return Status::conflict(fmt::format(
+            "campaign '{}' has {} organisations with a submitted evaluation; publishing needs at least {} (min_group)",
+            id, submitted.size(), c.min_group));
+      }
+    }
+    const Timestamp now = now_utc();
+    c.state = to;
+    c.updated_at = now;
+    audit(now, actor, "campaign.state", "campaign", id, json{{"from", to_string(from)}, {"to", to_string(to)}});
+    return Status::ok();
+  }
+
+  // --- revisions ---
+
+  Result<AppendResult> append_revisions(const std::string& campaign, const std::vector<NewRevision>& revisions,
+                                        const ImportRecord* source, const Actor& actor,
+                                        const AppendOptions& options) override {
+    auto cit = m_campaigns.find(campaign);
+    if (cit == m_campaigns.end()) return campaign_not_found(campaign);
+    const CampaignRecord& c = cit->second;
+    if (options.require_open && c.state != CampaignState::kOpen) {
+      return Status::conflict(
+          fmt::format("campaign '{}' is {}; answers can only be added while it is open", campaign, to_string(c.state)));
+    }
+    auto checklist = campaign_checklist(c);
+    if (!checklist) return checklist.status();
+
+    // Check everything and decide what to write before writing anything.
+    struct Planned {
+      const NewRevision* input;
+      std::vector<Answer> answers;
+      int no;
+    };
+    std::vector<Planned> planned;
+    std::unordered_set<std::string> seen;
+    std::size_t unchanged = 0;
+    for (const auto& r : revisions) {
+      if (m_orgs.count(r.org) == 0) return org_not_found(r.org);
+      if (!seen.insert(r.org).second) {
+        return Status::bad_input(fmt::format("organisation '{}' appears more than once", r.org),
+                                 Location{{}, 0, 0, "org"});
+      }
+      KUNREN_RETURN_IF_ERROR(check_new_revision(**checklist, r));
+      auto answers = normalized_answers(r.answers);
+      const Revision* latest = latest_of(campaign, r.org);
+      if (options.skip_unchanged && latest != nullptr && latest->state == r.state && latest->answers == answers) {
+        ++unchanged;
+        continue;
+      }
+      planned.push_back({&r, std::move(answers), latest == nullptr ? 1 : latest->no + 1});
+    }
+
+    const Timestamp now = now_utc();
+    AppendResult result;
+    result.created = planned.size();
+    result.unchanged = unchanged;
+    if (source != nullptr) result.import_id = static_cast<std::int64_t>(m_imports.size()) + 1;
+    std::vector<Revision> written;
+    written.reserve(planned.size());
+    for (auto& p : planned) {
+      Revision r;
+      r.id = static_cast<std::int64_t>(m_revisions.size() + written.size()) + 1;
+      r.campaign = campaign;
+      r.org = p.input->org;
+      r.no = p.no;
+      r.state = p.input->state;
+      r.author = actor.name;
+      r.created_at = now;
+      r.import_id = result.import_id;
+      r.answers = std::move(p.answers);
+      result.revision_ids.push_back(r.id);
+      written.push_back(std::move(r));
+      if (options.progress) options.progress(written.size(), planned.size());
+    }
+
+    // Commit: nothing below can fail.
+    for (auto& r : written) {
+      m_history[{r.campaign, r.org}].push_back(m_revisions.size());
+      m_revisions.push_back(std::move(r));
+    }
+    json detail{{"created", result.created}, {"unchanged", result.unchanged}};
+    if (source != nullptr) {
+      ImportRecord i;
+      i.id = result.import_id;
+      i.campaign = campaign;
+      i.filename = source->filename;
+      i.sha256 = source->sha256;
+      i.actor = actor.name;
+      i.at = now;
+      i.revisions = static_cast<std::int64_t>(result.created);
+      i.unchanged = static_cast<std::int64_t>(result.unchanged);
+      m_imports.push_back(i);
+      detail["import_id"] = i.id;
+      detail["file"] = i.filename;
+    }
+    audit(now, actor, source != nullptr ? "revision.import" : "revision.append", "campaign", campaign, detail);
+    return result;
+  }
+
+  Result<std::vector<Revision>> latest_revisions(const std::string& campaign, const LatestQuery& query) override {
+    if (m_campaigns.count(campaign) == 0) return campaign_not_found(campaign);
+    if (!query.org.empty() && m_orgs.count(query.org) == 0) return org_not_found(query.org);
+    Timestamp as_of;
+    if (!query.as_of.empty()) {
+      auto parsed = parse_timestamp(query.as_of);
+      if (!parsed) return parsed.status();
+      as_of = *parsed;
+    }
+    std::vector<Revision> out;
+    for (auto it = m_history.lower_bound({campaign, query.org}); it != m_history.end() && it->first.first == campaign;
+         ++it) {
+      if (!query.org.empty() && it->first.second != query.org) break;
+      for (auto pos = it->second.rbegin(); pos != it->second.rend(); ++pos) {
+        const Revision& r = m_revisions[*pos];
+        if (!as_of.empty() && r.created_at > as_of) continue;
+        if (query.state && r.state != *query.state) continue;
+        out.push_back(r);
+        break;
+      }
+    }
+    return out;
+  }
+
+  Result<std::vector<Revision>> revision_history(const std::string& campaign, const std::string& org) override {
+    if (m_campaigns.count(campaign) == 0) return campaign_not_found(campaign);
+    if (m_orgs.count(org) == 0) return org_not_found(org);
+    std::vector<Revision> out;
+    if (auto it = m_history.find({campaign, org}); it != m_history.end()) {
+      for (std::size_t pos : it->second) out.push_back(m_revisions[pos]);
+    }
+    return out;
+  }
+
+  Result<std::vector<ImportRecord>> list_imports(const std::string& campaign) override {
+    if (m_campaigns.count(campaign) == 0) return campaign_not_found(campaign);
+    std::vector<ImportRecord> out;
+    for (const auto& i : m_imports) {
+      if (i.campaign == campaign) out.push_back(i);
+    }
+    return out;
+  }
+
+  // The earliest import of these bytes.
+  Result<std::optional<ImportRecord>> find_import(const std::string& campaign, const std::string& sha256) override {
+    if (m_campaigns.count(campaign) == 0) return campaign_not_found(campaign);
+    for (const auto& i : m_imports) {
+      if (i.campaign == campaign && i.sha256 == sha256) return std::optional<ImportRecord>(i);
+    }
+    return std::optional<ImportRecord>();
+  }
+
+  // --- users ---
+
+  Status create_user(const User& user, const Actor& actor) override {
+    if (!is_login(user.login)) {
+      return Status::bad_input(fmt::format("'{}' is not a valid login; use letters, digits and . _ @ -", user.login),
+                               Location{{}, 0, 0, "login"});
+    }
+    if (m_users.count(user.login) > 0) return Status::conflict(fmt::format("user '{}' already exists", user.login));
+    for (const auto& org : user.orgs) {
+      if (m_orgs.count(org) == 0) return org_not_found(org);
+    }
+    const Timestamp now = now_utc();
+    User u = user;
+    u.roles = normalized_roles(u.roles);
+    u.orgs = normalized_ids(u.orgs);
+    u.created_at = now;
+    m_users[u.login] = u;
+    audit(now, actor, "user.create", "user", u.login, json{{"roles", role_names(u.roles)}, {"orgs", u.orgs}});
+    return Status::ok();
+  }
+
+  Result<User> get_user(const std::string& login) override {
+    auto it = m_users.find(login);
+    if (it == m_users.end()) return user_not_found(login);
+    return it->second;
+  }
+
+  Result<std::vector<User>> list_users() override {
+    std::vector<User> out;
+    for (const auto& [login, u] : m_users) out.push_back(u);
+    return out;
+  }
+
+  Status set_password_hash(const std::string& login, const std::string& hash, const Actor& actor) override {
+    auto it = m_users.find(login);
+    if (it == m_users.end()) return user_not_found(login);
+    const Timestamp now = now_utc();
+    it->second.password_hash = hash;
+    audit(now, actor, "user.password", "user", login, json());
+    return Status::ok();
+  }
+
+  Status set_user_access(const std::string& login, const std::vector<Role>& roles, const std::vector<std::string>& orgs,
+                         const Actor& actor) override {
+    auto it = m_users.find(login);
+    if (it == m_users.end()) return user_not_found(login);
+    for (const auto& org : orgs) {
+      if (m_orgs.count(org) == 0) return org_not_found(org);
+    }
+    const Timestamp now = now_utc();
+    it->second.roles = normalized_roles(roles);
+    it->second.orgs = normalized_ids(orgs);
+    audit(now, actor, "user.access", "user", login,
+          json{{"roles", role_names(it->second.roles)}, {"orgs", it->second.orgs}});
+    return Status::ok();
+  }
+
+  Status set_user_disabled(const std::string& login, bool disabled, const Actor& actor) override {
+    auto it = m_users.find(login);
+    if (it == m_users.end()) return user_not_found(login);
+    const Timestamp now = now_utc();
+    it->second.disabled = disabled;
+    audit(now, actor, "user.disabled", "user", login, json{{"disabled", disabled}});
+    return Status::ok();
+  }
+
+  // --- audit ---
+
+  Status append_audit(const AuditEntry& entry) override {
+    if (entry.action.empty()) return Status::bad_input("an audit entry has no action", Location{{}, 0, 0, "action"});
+    AuditEntry e = entry;
+    e.id = static_cast<std::int64_t>(m_audit.size()) + 1;
+    e.at = now_utc();
+    m_audit.push_back(std::move(e));
+    return Status::ok();
+  }
+
+  Result<std::vector<AuditEntry>> list_audit(const AuditQuery& query) override {
+    std::vector<AuditEntry> out;
+    for (const auto& e : m_audit) {
+      if (!query.object_type.empty() && e.object_type != query.object_type) continue;
+      if (!query.object_id.empty() && e.object_id != query.object_id) continue;
+      out.push_back(e);
+    }
+    if (query.limit > 0 && out.size() > query.limit) out.erase(out.begin(), out.end() - query.limit);
+    return out;
+  }
+
+  // --- bundles ---
+
+  Result<CampaignBundle> export_campaign(const std::string& id) override {
+    auto cit = m_campaigns.find(id);
+    if (cit == m_campaigns.end()) return campaign_not_found(id);
+    CampaignBundle b;
+    b.campaign = cit->second;
+    auto checklist = get_checklist(b.campaign.checklist_id, b.campaign.checklist_version);
+    if (!checklist) return Status::internal(checklist.status().message());
+    b.checklist = *checklist;
+    std::set<std::string> orgs;
+    for (const auto& r : m_revisions) {
+      if (r.campaign != id) continue;
+      orgs.insert(r.org);
+      b.revisions.push_back(r);
+    }
+    for (const auto& org : orgs) b.orgs.push_back(m_orgs.at(org));
+    for (const auto& i : m_imports) {
+      if (i.campaign == id) b.imports.push_back(i);
+    }
+    return b;
+  }
+
+  Status restore_campaign(const CampaignBundle& bundle, const Actor& actor) override {
+    const CampaignRecord& c = bundle.campaign;
+    KUNREN_RETURN_IF_ERROR(campaign_values_ok(c));
+    if (m_campaigns.count(c.id) > 0) return Status::conflict(fmt::format("campaign '{}' already exists", c.id));
+    const ChecklistRecord& cr = bundle.checklist;
+    if (cr.id != c.checklist_id || cr.version != c.checklist_version) {
+      return Status::bad_input(
+          fmt::format("campaign '{}' answers checklist '{}' version '{}' but the bundle holds '{}' "
+                      "version '{}'",
+                      c.id, c.checklist_id, c.checklist_version, cr.id, cr.version));
+    }
+    bool checklist_added = false;
+    if (auto it = m_checklists.find({cr.id, cr.version}); it != m_checklists.end()) {
+      if (it->second.sha256 != cr.sha256) {
+        return Status::conflict(
+            fmt::format("checklist '{}' version '{}' is already registered with other content", cr.id, cr.version));
+      }
+    } else {
+      KUNREN_RETURN_IF_ERROR(checklist_record_ok(cr));
+      checklist_added = true;
+    }
+    auto checklist = checklist_of(cr);
+    if (!checklist) return checklist.status();
+
+    std::set<std::string> bundle_orgs;
+    for (const auto& o : bundle.orgs) {
+      if (o.id.empty()) return Status::bad_input("an organisation id is empty", Location{{}, 0, 0, "org"});
+      if (!bundle_orgs.insert(o.id).second) {
+        return Status::bad_input(fmt::format("organisation '{}' appears more than once", o.id),
+                                 Location{{}, 0, 0, "org"});
+      }
+    }
+    std::map<std::int64_t, std::int64_t> import_ids;  // bundle's → new
+    for (const auto& i : bundle.imports) {
+      auto next = static_cast<std::int64_t>(m_imports.size() + import_ids.size()) + 1;
+      if (!import_ids.emplace(i.id, next).second) {
+        return Status::bad_input(fmt::format("campaign '{}': import {} appears more than once", c.id, i.id));
+      }
+    }
+    std::set<std::pair<std::string, int>> numbers;
+    for (const auto& r : bundle.revisions) {
+      if (bundle_orgs.count(r.org) == 0 && m_orgs.count(r.org) == 0) return org_not_found(r.org);
+      if (r.no < 1 || !numbers.insert({r.org, r.no}).second) {
+        return Status::bad_input(fmt::format(
+            "campaign '{}': organisation '{}' has revision number {} twice or out of range", c.id, r.org, r.no));
+      }
+      if (r.import_id != 0 && import_ids.count(r.import_id) == 0) {
+        return Status::bad_input(
+            fmt::format("campaign '{}': a revision of organisation '{}' names import {}, which the bundle lacks", c.id,
+                        r.org, r.import_id));
+      }
+      KUNREN_RETURN_IF_ERROR(check_new_revision(**checklist, NewRevision{r.org, r.state, r.answers}));
+    }
+
+    // Organisations new to this store keep their pseudonym unless another
+    // organisation here already has it.
+    std::vector<model::Organization> all;
+    std::set<std::string> used;
+    for (const auto& [id, o] : m_orgs) {
+      all.push_back({o.id, o.name, o.industry, o.size, o.pseudonym});
+      used.insert(o.pseudonym);
+    }
+    std::size_t orgs_added = 0;
+    for (const auto& o : bundle.orgs) {
+      if (m_orgs.count(o.id) > 0) continue;
+      std::string pseudonym = used.insert(o.pseudonym).second ? o.pseudonym : std::string();
+      all.push_back({o.id, o.name, o.industry, o.size, pseudonym});
+      ++orgs_added;
+    }
+    model::assign_pseudonyms(all);
+
+    // Commit: nothing below can fail.
+    const Timestamp now = now_utc();
+    if (checklist_added) {
+      ChecklistRecord r = cr;
+      r.registered_at = now;
+      m_checklists[{r.id, r.version}] = r;
+    }
+    std::map<std::string, Timestamp> created;
+    for (const auto& o : bundle.orgs) created[o.id] = o.created_at;
+    for (const auto& o : all) {
+      if (m_orgs.count(o.id) > 0) continue;
+      m_orgs[o.id] = OrgRecord{o.id, o.name, o.industry, o.size, o.pseudonym, created[o.id]};
+    }
+    m_campaigns[c.id] = c;
+    for (const auto& i : bundle.imports) {
+      ImportRecord n = i;
+      n.id = import_ids.at(i.id);
+      n.campaign = c.id;
+      m_imports.push_back(std::move(n));
+    }
+    for (const auto& r : bundle.revisions) {
+      Revision n = r;
+      n.id = static_cast<std::int64_t>(m_revisions.size()) + 1;
+      n.campaign = c.id;
+      n.import_id = r.import_id == 0 ? 0 : import_ids.at(r.import_id);
+      n.answers = normalized_answers(r.answers);
+      auto& history = m_history[{n.campaign, n.org}];
+      auto pos = std::upper_bound(history.begin(), history.end(), n.no,
+                                  [&](int no, std::size_t p) { return no < m_revisions[p].no; });
+      history.insert(pos, m_revisions.size());
+      m_revisions.push_back(std::move(n));
+    }
+    audit(now, actor, "campaign.restore", "campaign", c.id,
+          json{{"checklist_added", checklist_added},
+               {"orgs_added", orgs_added},
+               {"imports", bundle.imports.size()},
+               {"revisions", bundle.revisions.size()}});
+    return Status::ok();
+  }
+
+  Status backup(const std::string& path) override {
+    (void)path;
+    return Status::conflict("the memory store cannot be backed up; it lives only as long as the process");
+  }
+
+ private:
+  Result<std::shared_ptr<const model::Checklist>> campaign_checklist(const CampaignRecord& c) {
+    auto it = m_checklists.find({c.checklist_id, c.checklist_version});
+    if (it == m_checklists.end()) return Status::internal(fmt::format("campaign '{}' lost its checklist", c.id));
+    return checklist_of(it->second);
+  }
+
+  const Revision* latest_of(const std::string& campaign, const std::string& org) const {
+    auto it = m_history.find({campaign, org});
+    if (it == m_history.end() || it->second.empty()) return nullptr;
+    return &m_revisions[it->second.back()];
+  }
+
+  void audit(const Timestamp& at, const Actor& actor, std::string action, std::string object_type,
+             std::string object_id, const json& detail) {
+    AuditEntry e;
+    e.id = static_cast<std::int64_t>(m_audit.size()) + 1;
+    e.at = at;
+    e.actor = actor.name;
+    e.action = std::move(action);
+    e.object_type = std::move(object_type);
+    e.object_id = std::move(object_id);
+    e.detail = detail.is_null() ? std::string() : detail.dump();
+    m_audit.push_back(std::move(e));
+  }
+
+  std::map<std::string, OrgRecord> m_orgs;
+  std::map<std::pair<std::string, std::string>, ChecklistRecord> m_checklists;
+  std::map<std::string, CampaignRecord> m_campaigns;
+  std::vector<Revision> m_revisions;  // id = position + 1
+  // (campaign, org) → positions in m_revisions, by revision number.
+  std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> m_history;
+  std::vector<ImportRecord> m_imports;  // id = position + 1
+  std::map<std::string, User> m_users;
+  std::vector<AuditEntry> m_audit;  // id = position + 1
+};
+
+}  // namespace
+
+std::unique_ptr<Store> make_memory_store() { return std::make_unique<MemoryStore>(); }
+
+}  // namespace kunren::store

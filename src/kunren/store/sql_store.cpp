@@ -1,0 +1,1112 @@
+#include <kunren/store/sql_store.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <kunren/model/responses.hpp>
+#include <kunren/store/backends.hpp>
+#include <kunren/store/migrations.hpp>
+#include <kunren/util/sha256.hpp>
+
+namespace kunren::store {
+
+using nlohmann::json;
+using sql::Value;
+
+namespace {
+
+// --- validation and messages (the same words as the memory fake) -------------------
+
+bool is_date(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+
+bool is_login(const std::string& s) {
+  if (s.empty()) return false;
+  return std::all_of(s.begin(), s.end(), [](char ch) {
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
+           ch == '@' || ch == '-';
+  });
+}
+
+std::vector<Role> normalized_roles(std::vector<Role> roles) {
+  std::sort(roles.begin(), roles.end());
+  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+  return roles;
+}
+
+std::vector<std::string> normalized_ids(std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+json role_names(const std::vector<Role>& roles) {
+  json out = json::array();
+  for (Role r : roles) out.push_back(to_string(r));
+  return out;
+}
+
+Status campaign_values_ok(const CampaignRecord& c) {
+  if (c.id.empty()) return Status::bad_input("a campaign id is empty", Location{{}, 0, 0, "id"});
+  if (c.min_group < 1) {
+    return Status::bad_input(fmt::format("campaign '{}': min_group must be at least 1, not {}", c.id, c.min_group),
+                             Location{{}, 0, 0, "min_group"});
+  }
+  for (const auto& [field, value] : {std::pair{"opens_on", &c.opens_on}, std::pair{"closes_on", &c.closes_on}}) {
+    if (!value->empty() && !is_date(*value)) {
+      return Status::bad_input(
+          fmt::format("campaign '{}': {} '{}' is not a date; write YYYY-MM-DD", c.id, field, *value),
+          Location{{}, 0, 0, field});
+    }
+  }
+  return Status::ok();
+}
+
+Status checklist_record_ok(const ChecklistRecord& r) {
+  if (r.id.empty() || r.version.empty()) return Status::bad_input("a checklist id or version is empty");
+  if (util::sha256_hex(r.content) != r.sha256) {
+    return Status::bad_input(
+        fmt::format("checklist '{}' version '{}': the sha256 does not match the content", r.id, r.version));
+  }
+  auto parsed = checklist_of(r);
+  if (!parsed) return parsed.status();
+  if ((*parsed)->id != r.id || (*parsed)->version != r.version) {
+    return Status::bad_input(fmt::format("checklist '{}' version '{}': the content is checklist '{}' version '{}'",
+                                         r.id, r.version, (*parsed)->id, (*parsed)->version));
+  }
+  return Status::ok();
+}
+
+Status org_not_found(const std::string& id) {
+  return Status::not_found(fmt::format("organisation '{}' not found", id));
+}
+Status campaign_not_found(const std::string& id) {
+  return Status::not_found(fmt::format("campaign '{}' not found", id));
+}
+Status user_not_found(const std::string& login) { return Status::not_found(fmt::format("user '{}' not found", login)); }
+Status checklist_not_found(const std::string& id, const std::string& version) {
+  return Status::not_found(fmt::format("checklist '{}' version '{}' not found", id, version));
+}
+
+// --- rows ------------------------------------------------------------------------
+
+constexpr const char* k_org_columns = "id, name, industry, size, pseudonym, created_at";
+constexpr const char* k_checklist_columns = "id, version, sha256, content, builtin, registered_at";
+constexpr const char* k_campaign_columns =
+    "id, title, checklist_id, checklist_version, opens_on, closes_on, min_group, state, created_at, updated_at";
+constexpr const char* k_import_columns = "id, campaign_id, filename, sha256, actor, at, revisions, unchanged";
+constexpr const char* k_user_columns = "login, display_name, password_hash, disabled, created_at";
+constexpr const char* k_audit_columns = "id, at, actor, action, object_type, object_id, detail";
+
+OrgRecord org_from(const sql::Row& r) { return OrgRecord{r.str(0), r.str(1), r.str(2), r.str(3), r.str(4), r.str(5)}; }
+
+ChecklistRecord checklist_from(const sql::Row& r) {
+  return ChecklistRecord{r.str(0), r.str(1), r.str(2), r.str(3), r.int64(4) != 0, r.str(5)};
+}
+
+CampaignRecord campaign_from(const sql::Row& r) {
+  CampaignRecord c;
+  c.id = r.str(0);
+  c.title = r.str(1);
+  c.checklist_id = r.str(2);
+  c.checklist_version = r.str(3);
+  c.opens_on = r.str(4);
+  c.closes_on = r.str(5);
+  c.min_group = static_cast<int>(r.int64(6));
+  c.state = parse_campaign_state(r.text(7)).value_or(CampaignState::kDraft);
+  c.created_at = r.str(8);
+  c.updated_at = r.str(9);
+  return c;
+}
+
+ImportRecord import_from(const sql::Row& r) {
+  return ImportRecord{r.int64(0), r.str(1), r.str(2), r.str(3), r.str(4), r.str(5), r.int64(6), r.int64(7)};
+}
+
+User user_from(const sql::Row& r) {
+  User u;
+  u.login = r.str(0);
+  u.display_name = r.str(1);
+  u.password_hash = r.str(2);
+  u.disabled = r.int64(3) != 0;
+  u.created_at = r.str(4);
+  return u;
+}
+
+AuditEntry audit_from(const sql::Row& r) {
+  return AuditEntry{r.int64(0), r.str(1), r.str(2), r.str(3), r.str(4), r.str(5), r.str(6)};
+}
+
+// "(?, ?, …)" with n marks. REQUIRES: n > 0.
+std::string marks(std::size_t n) {
+  std::string out = "(?";
+  for (std::size_t i = 1; i < n; ++i) out += ", ?";
+  return out + ")";
+}
+
+// Statements with this many organisations or fewer name them in an IN list;
+// larger ones work over the whole campaign.
+constexpr std::size_t k_in_list_max = 200;
+
+// Lists of rows appended with a callback into a vector.
+template <typename T, typename F>
+sql::RowCallback push_into(std::vector<T>& out, F from) {
+  return [&out, from](const sql::Row& row) {
+    out.push_back(from(row));
+    return Status::ok();
+  };
+}
+
+}  // namespace
+
+struct SqlStore::RevisionToWrite {
+  std::int64_t evaluation_id = 0;
+  int no = 0;
+  RevisionState state = RevisionState::kSubmitted;
+  std::string author;
+  Timestamp created_at;
+  std::int64_t import_id = 0;
+  std::vector<Answer> answers;  // normalized
+};
+
+SqlStore::SqlStore(std::unique_ptr<sql::Connection> db, const char* backend, const std::string& url,
+                   BackupFunction backup)
+    : m_db(std::move(db)), m_backend(backend), m_url(redact_url(url)), m_backup(std::move(backup)) {}
+
+Result<std::unique_ptr<Store>> make_sql_store(std::unique_ptr<sql::Connection> db, const OpenOptions& options,
+                                              const char* backend, const std::string& url,
+                                              SqlStore::BackupFunction backup) {
+  auto schema = prepare_schema(*db, options);
+  if (!schema) return schema.status();
+  return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(db), backend, url, std::move(backup)));
+}
+
+Result<SchemaInfo> SqlStore::schema_info() { return read_schema_info(*m_db); }
+
+// --- helpers ---------------------------------------------------------------------
+
+const char* SqlStore::lock_clause(Lock lock) const {
+  if (m_db->dialect() != sql::Dialect::kPostgres) return "";
+  switch (lock) {
+    case Lock::kNone:
+      return "";
+    case Lock::kShare:
+      return " FOR SHARE";
+    case Lock::kUpdate:
+      return " FOR UPDATE";
+  }
+  return "";
+}
+
+Result<std::optional<CampaignRecord>> SqlStore::find_campaign(const std::string& id, Lock lock) {
+  std::optional<CampaignRecord> out;
+  auto status =
+      m_db->query(fmt::format("SELECT {} FROM campaign WHERE id = ?{}", k_campaign_columns, lock_clause(lock)), {id},
+                  [&](const sql::Row& row) {
+                    out = campaign_from(row);
+                    return Status::ok();
+                  });
+  if (!status) return status;
+  return out;
+}
+
+Result<std::optional<ChecklistRecord>> SqlStore::find_checklist(const std::string& id, const std::string& version) {
+  std::optional<ChecklistRecord> out;
+  auto status = m_db->query(fmt::format("SELECT {} FROM checklist WHERE id = ? AND version = ?", k_checklist_columns),
+                            {id, version}, [&](const sql::Row& row) {
+                              out = checklist_from(row);
+                              return Status::ok();
+                            });
+  if (!status) return status;
+  return out;
+}
+
+Result<bool> SqlStore::exists(const char* sql, const std::string& key, Lock lock) {
+  bool found = false;
+  auto status = m_db->query(std::string(sql) + lock_clause(lock), {key}, [&](const sql::Row&) {
+    found = true;
+    return Status::ok();
+  });
+  if (!status) return status;
+  return found;
+}
+
+Status SqlStore::audit(const Timestamp& at, const Actor& actor, const char* action, const char* object_type,
+                       const std::string& object_id, const json& detail) {
+  return m_db->execute(
+      "INSERT INTO audit_log (at, actor, action, object_type, object_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+      {at, actor.name, std::string(action), std::string(object_type), object_id,
+       detail.is_null() ? std::string() : detail.dump()});
+}
+
+Status SqlStore::insert_checklist(const ChecklistRecord& r, const Timestamp& now) {
+  return m_db->execute(
+      "INSERT INTO checklist (id, version, sha256, content, builtin, registered_at) VALUES (?, ?, ?, ?, ?, ?)",
+      {r.id, r.version, r.sha256, r.content, std::int64_t{r.builtin ? 1 : 0}, now});
+}
+
+Status SqlStore::ensure_evaluations(const std::string& campaign, const std::vector<std::string>& orgs,
+                                    const Timestamp& now) {
+  // Sorted, so that concurrent writers take the unique-index locks in one
+  // order; in batches, so that 10,000 organisations are ~30 statements.
+  std::vector<std::string> sorted = orgs;
+  std::sort(sorted.begin(), sorted.end());
+  constexpr std::size_t k_batch = 300;
+  for (std::size_t start = 0; start < sorted.size(); start += k_batch) {
+    const std::size_t n = std::min(k_batch, sorted.size() - start);
+    std::string sql = "INSERT INTO evaluation (campaign_id, org_id, created_at) VALUES ";
+    std::vector<Value> params;
+    params.reserve(n * 3);
+    for (std::size_t i = 0; i < n; ++i) {
+      sql += i ? ", (?, ?, ?)" : "(?, ?, ?)";
+      params.emplace_back(campaign);
+      params.emplace_back(sorted[start + i]);
+      params.emplace_back(now);
+    }
+    sql += " ON CONFLICT (campaign_id, org_id) DO NOTHING";
+    KUNREN_RETURN_IF_ERROR(m_db->execute(sql, params));
+  }
+  return Status::ok();
+}
+
+Result<std::vector<std::int64_t>> SqlStore::write_revisions(
+    const std::vector<RevisionToWrite>& rows, const std::function<void(std::size_t, std::size_t)>& progress) {
+  auto ids = m_db->reserve_ids("revision", rows.size());
+  if (!ids) return ids.status();
+  if (rows.empty()) return ids;
+  {
+    auto bulk =
+        m_db->bulk_insert("revision", {"id", "evaluation_id", "no", "state", "author", "created_at", "import_id"});
+    if (!bulk) return bulk.status();
+    std::vector<Value> row(7);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const auto& r = rows[i];
+      row[0] = (*ids)[i];
+      row[1] = r.evaluation_id;
+      row[2] = std::int64_t{r.no};
+      row[3] = std::string(to_string(r.state));
+      row[4] = r.author;
+      row[5] = r.created_at;
+      row[6] = r.import_id != 0 ? Value(r.import_id) : Value(nullptr);
+      KUNREN_RETURN_IF_ERROR((*bulk)->add(row));
+    }
+    KUNREN_RETURN_IF_ERROR((*bulk)->finish());
+  }
+  auto bulk = m_db->bulk_insert("answer", {"revision_id", "item_id", "choice", "comment"});
+  if (!bulk) return bulk.status();
+  std::vector<Value> row(4);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    for (const auto& a : rows[i].answers) {
+      row[0] = (*ids)[i];
+      row[1] = a.item;
+      row[2] = std::int64_t{a.choice};
+      row[3] = a.comment;
+      KUNREN_RETURN_IF_ERROR((*bulk)->add(row));
+    }
+    if (progress) progress(i + 1, rows.size());
+  }
+  KUNREN_RETURN_IF_ERROR((*bulk)->finish());
+  return ids;
+}
+
+Status SqlStore::read_revisions(const std::string& where, const std::vector<Value>& params, const char* order,
+                                std::vector<Revision>& out) {
+  const std::string from = " FROM evaluation e JOIN revision r ON r.evaluation_id = e.id";
+  std::unordered_map<std::int64_t, std::size_t> index;
+  const std::size_t first = out.size();
+  KUNREN_RETURN_IF_ERROR(m_db->query(
+      fmt::format("SELECT r.id, e.campaign_id, e.org_id, r.no, r.state, r.author, r.created_at, r.import_id{} "
+                  "WHERE {} ORDER BY {}",
+                  from, where, order),
+      params, [&](const sql::Row& row) {
+        Revision r;
+        r.id = row.int64(0);
+        r.campaign = row.str(1);
+        r.org = row.str(2);
+        r.no = static_cast<int>(row.int64(3));
+        r.state = parse_revision_state(row.text(4)).value_or(RevisionState::kDraft);
+        r.author = row.str(5);
+        r.created_at = row.str(6);
+        r.import_id = row.int64(7);
+        index.emplace(r.id, out.size());
+        out.push_back(std::move(r));
+        return Status::ok();
+      }));
+  if (out.size() == first) return Status::ok();
+  // Answers come in any order and are sorted per revision here: cheaper than
+  // making the database sort 750,000 rows.
+  KUNREN_RETURN_IF_ERROR(m_db->query(
+      fmt::format("SELECT a.revision_id, a.item_id, a.choice, a.comment{} JOIN answer a ON a.revision_id = r.id "
+                  "WHERE {}",
+                  from, where),
+      params, [&](const sql::Row& row) {
+        auto it = index.find(row.int64(0));
+        if (it == index.end()) return Status::ok();
+        out[it->second].answers.push_back(Answer{row.str(1), static_cast<std::uint8_t>(row.int64(2)), row.str(3)});
+        return Status::ok();
+      }));
+  for (std::size_t i = first; i < out.size(); ++i) out[i].answers = normalized_answers(std::move(out[i].answers));
+  return Status::ok();
+}
+
+// --- organisations -----------------------------------------------------------------
+
+Status SqlStore::put_orgs(const std::vector<OrgRecord>& orgs, const Actor& actor) {
+  std::set<std::string> seen;
+  for (const auto& o : orgs) {
+    if (o.id.empty()) return Status::bad_input("an organisation id is empty", Location{{}, 0, 0, "org"});
+    if (!seen.insert(o.id).second) {
+      return Status::bad_input(fmt::format("organisation '{}' appears more than once", o.id),
+                               Location{{}, 0, 0, "org"});
+    }
+  }
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  if (m_db->dialect() == sql::Dialect::kPostgres) {
+    // Pseudonyms are assigned over every organisation: one assigner at a time
+    // (readers are not blocked).
+    KUNREN_RETURN_IF_ERROR(m_db->exec("LOCK TABLE organization IN SHARE ROW EXCLUSIVE MODE"));
+  }
+  const Timestamp now = now_utc();
+  std::unordered_map<std::string, OrgRecord> existing;
+  std::vector<model::Organization> all;
+  KUNREN_RETURN_IF_ERROR(
+      m_db->query(fmt::format("SELECT {} FROM organization", k_org_columns), {}, [&](const sql::Row& row) {
+        OrgRecord o = org_from(row);
+        all.push_back({o.id, o.name, o.industry, o.size, o.pseudonym});
+        existing.emplace(o.id, std::move(o));
+        return Status::ok();
+      }));
+  const std::size_t old_count = all.size();
+  std::size_t added = 0, updated = 0;
+  for (const auto& o : orgs) {
+    auto it = existing.find(o.id);
+    if (it == existing.end()) {
+      all.push_back({o.id, o.name, o.industry, o.size, {}});
+      ++added;
+    } else if (it->second.name != o.name || it->second.industry != o.industry || it->second.size != o.size) {
+      KUNREN_RETURN_IF_ERROR(m_db->execute("UPDATE organization SET name = ?, industry = ?, size = ? WHERE id = ?",
+                                           {o.name, o.industry, o.size, o.id}));
+      ++updated;
+    }
+  }
+  model::assign_pseudonyms(all);
+  if (added > 0) {
+    auto bulk = m_db->bulk_insert("organization", {"id", "name", "industry", "size", "pseudonym", "created_at"});
+    if (!bulk) return bulk.status();
+    for (std::size_t i = old_count; i < all.size(); ++i) {
+      const auto& o = all[i];
+      KUNREN_RETURN_IF_ERROR((*bulk)->add({o.id, o.name, o.industry, o.size, o.pseudonym, now}));
+    }
+    KUNREN_RETURN_IF_ERROR((*bulk)->finish());
+  }
+  KUNREN_RETURN_IF_ERROR(audit(now, actor, "org.put", "org", "", json{{"added", added}, {"updated", updated}}));
+  return tx.commit();
+}
+
+Result<std::vector<OrgRecord>> SqlStore::list_orgs() {
+  std::vector<OrgRecord> out;
+  auto status =
+      m_db->query(fmt::format("SELECT {} FROM organization ORDER BY id", k_org_columns), {}, push_into(out, org_from));
+  if (!status) return status;
+  return out;
+}
+
+Result<OrgRecord> SqlStore::get_org(const std::string& id) {
+  std::vector<OrgRecord> out;
+  auto status = m_db->query(fmt::format("SELECT {} FROM organization WHERE id = ?", k_org_columns), {id},
+                            push_into(out, org_from));
+  if (!status) return status;
+  if (out.empty()) return org_not_found(id);
+  return std::move(out.front());
+}
+
+// --- checklists ----------------------------------------------------------------------
+
+Status SqlStore::put_checklist(const ChecklistRecord& checklist, const Actor& actor) {
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  auto existing = find_checklist(checklist.id, checklist.version);
+  if (!existing) return existing.status();
+  if (*existing) {
+    if ((*existing)->sha256 == checklist.sha256) return Status::ok();
+    return Status::conflict(fmt::format("checklist '{}' version '{}' is already registered with other content",
+                                        checklist.id, checklist.version));
+  }
+  KUNREN_RETURN_IF_ERROR(checklist_record_ok(checklist));
+  const Timestamp now = now_utc();
+  KUNREN_RETURN_IF_ERROR(insert_checklist(checklist, now));
+  KUNREN_RETURN_IF_ERROR(audit(now, actor, "checklist.put", "checklist", checklist.id,
+                               json{{"version", checklist.version}, {"sha256", checklist.sha256}}));
+  return tx.commit();
+}
+
+Result<ChecklistRecord> SqlStore::get_checklist(const std::string& id, const std::string& version) {
+  auto found = find_checklist(id, version);
+  if (!found) return found.status();
+  if (!*found) return checklist_not_found(id, version);
+  return std::move(**found);
+}
+
+Result<std::vector<ChecklistRecord>> SqlStore::list_checklists() {
+  std::vector<ChecklistRecord> out;
+  auto status = m_db->query(fmt::format("SELECT {} FROM checklist ORDER BY id, version", k_checklist_columns), {},
+                            push_into(out, checklist_from));
+  if (!status) return status;
+  return out;
+}
+
+// --- campaigns -----------------------------------------------------------------------
+
+Status SqlStore::create_campaign(const CampaignRecord& c, const Actor& actor) {
+  KUNREN_RETURN_IF_ERROR(campaign_values_ok(c));
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  auto existing = find_campaign(c.id, Lock::kNone);
+  if (!existing) return existing.status();
+  if (*existing) return Status::conflict(fmt::format("campaign '{}' already exists", c.id));
+  auto checklist = find_checklist(c.checklist_id, c.checklist_version);
+  if (!checklist) return checklist.status();
+  if (!*checklist) return checklist_not_found(c.checklist_id, c.checklist_version);
+  const Timestamp now = now_utc();
+  Status status =
+      m_db->execute(fmt::format("INSERT INTO campaign ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", k_campaign_columns),
+                    {c.id, c.title, c.checklist_id, c.checklist_version, c.opens_on, c.closes_on,
+                     std::int64_t{c.min_group}, std::string(to_string(c.state)), now, now});
+  if (status.kind() == ErrorKind::kConflict) {
+    return Status::conflict(fmt::format("campaign '{}' already exists", c.id));  // created meanwhile
+  }
+  KUNREN_RETURN_IF_ERROR(status);
+  KUNREN_RETURN_IF_ERROR(
+      audit(now, actor, "campaign.create", "campaign", c.id,
+            json{{"checklist", c.checklist_id}, {"version", c.checklist_version}, {"state", to_string(c.state)}}));
+  return tx.commit();
+}
+
+Result<CampaignRecord> SqlStore::get_campaign(const std::string& id) {
+  auto found = find_campaign(id, Lock::kNone);
+  if (!found) return found.status();
+  if (!*found) return campaign_not_found(id);
+  return std::move(**found);
+}
+
+Result<std::vector<CampaignRecord>> SqlStore::list_campaigns() {
+  std::vector<CampaignRecord> out;
+  auto status = m_db->query(fmt::format("SELECT {} FROM campaign ORDER BY id", k_campaign_columns), {},
+                            push_into(out, campaign_from));
+  if (!status) return status;
+  return out;
+}
+
+Status SqlStore::set_campaign_state(const std::string& id, CampaignState to, const Actor& actor) {
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  auto found = find_campaign(id, Lock::kUpdate);
+  if (!found) return found.status();
+  if (!*found) return campaign_not_found(id);
+  const CampaignRecord& c = **found;
+  const CampaignState from = c.state;
+  if (!campaign_transition_allowed(from, to)) return Status::conflict(transition_refusal(id, from, to));
+  if (to == CampaignState::kPublished) {
+    auto submitted = m_db->query_int(
+        "SELECT COUNT(DISTINCT e.org_id) FROM evaluation e JOIN revision r ON r.evaluation_id = e.id "
+        "WHERE e.campaign_id = ? AND r.state = 'submitted'",
+        {id});
+    if (!submitted) return submitted.status();
+    if (*submitted < c.min_group) {
+      return Status::conflict(fmt::format(
+          "campaign '{}' has {} organisations with a submitted evaluation; publishing needs at least {} (min_group)",
+          id, *submitted, c.min_group));
+    }
+  }
+  const Timestamp now = now_utc();
+  KUNREN_RETURN_IF_ERROR(m_db->execute("UPDATE campaign SET state = ?, updated_at = ? WHERE id = ?",
+                                       {std::string(to_string(to)), now, id}));
+  KUNREN_RETURN_IF_ERROR(
+      audit(now, actor, "campaign.state", "campaign", id, json{{"from", to_string(from)}, {"to", to_string(to)}}));
+  return tx.commit();
+}
+
+// --- revisions -----------------------------------------------------------------------
+
+Result<AppendResult> SqlStore::append_revisions(const std::string& campaign, const std::vector<NewRevision>& revisions,
+                                                const ImportRecord* source, const Actor& actor,
+                                                const AppendOptions& options) {
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  // FOR SHARE: the campaign cannot be closed under us; appends do not wait
+  // for each other here.
+  auto found = find_campaign(campaign, Lock::kShare);
+  if (!found) return found.status();
+  if (!*found) return campaign_not_found(campaign);
+  const CampaignRecord& c = **found;
+  if (options.require_open && c.state != CampaignState::kOpen) {
+    return Status::conflict(
+        fmt::format("campaign '{}' is {}; answers can only be added while it is open", campaign, to_string(c.state)));
+  }
+  auto record = find_checklist(c.checklist_id, c.checklist_version);
+  if (!record) return record.status();
+  if (!*record) return Status::internal(fmt::format("campaign '{}' lost its checklist", c.id));
+  auto checklist = checklist_of(**record);
+  if (!checklist) return checklist.status();
+
+  // Which of the named organisations exist: one query for many, one each
+  // for a few.
+  const bool small = revisions.size() <= k_in_list_max;
+  std::unordered_set<std::string> known;
+  if (small) {
+    for (const auto& r : revisions) {
+      auto e = exists("SELECT 1 FROM organization WHERE id = ?", r.org);
+      if (!e) return e.status();
+      if (*e) known.insert(r.org);
+    }
+  } else {
+    KUNREN_RETURN_IF_ERROR(m_db->query("SELECT id FROM organization", {}, [&](const sql::Row& row) {
+      known.insert(row.str(0));
+      return Status::ok();
+    }));
+  }
+  std::unordered_set<std::string> seen;
+  std::vector<std::string> orgs;
+  for (const auto& r : revisions) {
+    if (known.count(r.org) == 0) return org_not_found(r.org);
+    if (!seen.insert(r.org).second) {
+      return Status::bad_input(fmt::format("organisation '{}' appears more than once", r.org),
+                               Location{{}, 0, 0, "org"});
+    }
+    KUNREN_RETURN_IF_ERROR(check_new_revision(**checklist, r));
+    orgs.push_back(r.org);
+  }
+
+  const Timestamp now = now_utc();
+  KUNREN_RETURN_IF_ERROR(ensure_evaluations(campaign, orgs, now));
+
+  // Lock this call's evaluations (all of the campaign's for a large call),
+  // in id order, then read their latest revisions: no other writer can add a
+  // revision to them until we commit, so the numbers below stay free.
+  std::string scope = "e.campaign_id = ?";
+  std::vector<Value> params{campaign};
+  if (small && !orgs.empty()) {
+    scope += " AND e.org_id IN " + marks(orgs.size());
+    for (const auto& o : orgs) params.emplace_back(o);
+  }
+  std::unordered_map<std::string, std::int64_t> evaluation_of;
+  KUNREN_RETURN_IF_ERROR(m_db->query(fmt::format("SELECT e.id, e.org_id FROM evaluation e WHERE {} ORDER BY e.id{}",
+                                                 scope, lock_clause(Lock::kUpdate)),
+                                     params, [&](const sql::Row& row) {
+                                       evaluation_of.emplace(row.str(1), row.int64(0));
+                                       return Status::ok();
+                                     }));
+  struct Latest {
+    int no = 0;
+    RevisionState state = RevisionState::kDraft;
+    std::vector<Answer> answers;
+  };
+  std::unordered_map<std::int64_t, Latest> latest;  // by evaluation id
+  std::unordered_map<std::int64_t, std::int64_t> evaluation_of_revision;
+  const std::string latest_where =
+      scope + " AND r.no = (SELECT MAX(r2.no) FROM revision r2 WHERE r2.evaluation_id = e.id)";
+  KUNREN_RETURN_IF_ERROR(m_db->query(
+      "SELECT e.id, r.id, r.no, r.state FROM evaluation e JOIN revision r ON r.evaluation_id = e.id WHERE " +
+          latest_where,
+      params, [&](const sql::Row& row) {
+        Latest& l = latest[row.int64(0)];
+        l.no = static_cast<int>(row.int64(2));
+        l.state = parse_revision_state(row.text(3)).value_or(RevisionState::kDraft);
+        evaluation_of_revision.emplace(row.int64(1), row.int64(0));
+        return Status::ok();
+      }));
+  if (options.skip_unchanged && !latest.empty()) {
+    KUNREN_RETURN_IF_ERROR(
+        m_db->query("SELECT a.revision_id, a.item_id, a.choice, a.comment FROM evaluation e JOIN revision r ON "
+                    "r.evaluation_id = e.id JOIN answer a ON a.revision_id = r.id WHERE " +
+                        latest_where,
+                    params, [&](const sql::Row& row) {
+                      latest[evaluation_of_revision.at(row.int64(0))].answers.push_back(
+                          Answer{row.str(1), static_cast<std::uint8_t>(row.int64(2)), row.str(3)});
+                      return Status::ok();
+                    }));
+    for (auto& [id, l] : latest) l.answers = normalized_answers(std::move(l.answers));
+  }
+
+  std::vector<RevisionToWrite> rows;
+  rows.reserve(revisions.size());
+  AppendResult result;
+  for (const auto& r : revisions) {
+    const std::int64_t evaluation = evaluation_of.at(r.org);
+    auto answers = normalized_answers(r.answers);
+    auto it = latest.find(evaluation);
+    if (options.skip_unchanged && it != latest.end() && it->second.state == r.state && it->second.answers == answers) {
+      ++result.unchanged;
+      continue;
+    }
+    RevisionToWrite w;
+    w.evaluation_id = evaluation;
+    w.no = it == latest.end() ? 1 : it->second.no + 1;
+    w.state = r.state;
+    w.author = actor.name;
+    w.created_at = now;
+    w.answers = std::move(answers);
+    rows.push_back(std::move(w));
+  }
+  result.created = rows.size();
+
+  json detail{{"created", result.created}, {"unchanged", result.unchanged}};
+  if (source != nullptr) {
+    // The import row is complete before it is inserted: its counts are known.
+    auto id = m_db->reserve_ids("import", 1);
+    if (!id) return id.status();
+    result.import_id = id->front();
+    KUNREN_RETURN_IF_ERROR(
+        m_db->execute(fmt::format("INSERT INTO import ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", k_import_columns),
+                      {result.import_id, campaign, source->filename, source->sha256, actor.name, now,
+                       static_cast<std::int64_t>(result.created), static_cast<std::int64_t>(result.unchanged)}));
+    for (auto& w : rows) w.import_id = result.import_id;
+    detail["import_id"] = result.import_id;
+    detail["file"] = source->filename;
+  }
+  auto ids = write_revisions(rows, options.progress);
+  if (!ids) return ids.status();
+  result.revision_ids = std::move(*ids);
+  KUNREN_RETURN_IF_ERROR(
+      audit(now, actor, source != nullptr ? "revision.import" : "revision.append", "campaign", campaign, detail));
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  return result;
+}
+
+Result<std::vector<Revision>> SqlStore::latest_revisions(const std::string& campaign, const LatestQuery& query) {
+  Timestamp as_of;
+  if (!query.as_of.empty()) {
+    auto parsed = parse_timestamp(query.as_of);
+    if (!parsed) return parsed.status();
+    as_of = *parsed;
+  }
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin_read());
+  auto found = find_campaign(campaign, Lock::kNone);
+  if (!found) return found.status();
+  if (!*found) return campaign_not_found(campaign);
+  if (!query.org.empty()) {
+    auto e = exists("SELECT 1 FROM organization WHERE id = ?", query.org);
+    if (!e) return e.status();
+    if (!*e) return org_not_found(query.org);
+  }
+  std::string where = "e.campaign_id = ?";
+  std::vector<Value> params{campaign};
+  if (!query.org.empty()) {
+    where += " AND e.org_id = ?";
+    params.emplace_back(query.org);
+  }
+  where += " AND r.no = (SELECT MAX(r2.no) FROM revision r2 WHERE r2.evaluation_id = e.id";
+  if (query.state) {
+    where += " AND r2.state = ?";
+    params.emplace_back(std::string(to_string(*query.state)));
+  }
+  if (!as_of.empty()) {
+    where += " AND r2.created_at <= ?";
+    params.emplace_back(as_of);
+  }
+  where += ")";
+  std::vector<Revision> out;
+  KUNREN_RETURN_IF_ERROR(read_revisions(where, params, "e.org_id", out));
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  return out;
+}
+
+Result<std::vector<Revision>> SqlStore::revision_history(const std::string& campaign, const std::string& org) {
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin_read());
+  auto found = find_campaign(campaign, Lock::kNone);
+  if (!found) return found.status();
+  if (!*found) return campaign_not_found(campaign);
+  auto e = exists("SELECT 1 FROM organization WHERE id = ?", org);
+  if (!e) return e.status();
+  if (!*e) return org_not_found(org);
+  std::vector<Revision> out;
+  KUNREN_RETURN_IF_ERROR(read_revisions("e.campaign_id = ? AND e.org_id = ?", {campaign, org}, "r.no", out));
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  return out;
+}
+
+Result<std::vector<ImportRecord>> SqlStore::list_imports(const std::string& campaign) {
+  auto found = find_campaign(campaign, Lock::kNone);
+  if (!found) return found.status();
+  if (!*found) return campaign_not_found(campaign);
+  std::vector<ImportRecord> out;
+  auto status = m_db->query(fmt::format("SELECT {} FROM import WHERE campaign_id = ? ORDER BY id", k_import_columns),
+                            {campaign}, push_into(out, import_from));
+  if (!status) return status;
+  return out;
+}
+
+Result<std::optional<ImportRecord>> SqlStore::find_import(const std::string& campaign, const std::string& sha256) {
+  auto found = find_campaign(campaign, Lock::kNone);
+  if (!found) return found.status();
+  if (!*found) return campaign_not_found(campaign);
+  std::vector<ImportRecord> out;
+  auto status = m_db->query(
+      fmt::format("SELECT {} FROM import WHERE campaign_id = ? AND sha256 = ? ORDER BY id LIMIT 1", k_import_columns),
+      {campaign, sha256}, push_into(out, import_from));
+  if (!status) return status;
+  if (out.empty()) return std::optional<ImportRecord>();
+  return std::optional<ImportRecord>(std::move(out.front()));
+}
+
+// --- users ----------------------------------------------------------------------------
+
+Status SqlStore::read_user_access(const std::string& login, std::vector<User>& users) {
+  std::unordered_map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < users.size(); ++i) index.emplace(users[i].login, i);
+  const std::string where = login.empty() ? "" : " WHERE login = ?";
+  std::vector<Value> params;
+  if (!login.empty()) params.emplace_back(login);
+  KUNREN_RETURN_IF_ERROR(m_db->query("SELECT login, role FROM user_role" + where, params, [&](const sql::Row& row) {
+    auto it = index.find(row.str(0));
+    auto role = parse_role(row.text(1));
+    if (it != index.end() && role) users[it->second].roles.push_back(*role);
+    return Status::ok();
+  }));
+  KUNREN_RETURN_IF_ERROR(m_db->query("SELECT login, org_id FROM user_org" + where, params, [&](const sql::Row& row) {
+    auto it = index.find(row.str(0));
+    if (it != index.end()) users[it->second].orgs.push_back(row.str(1));
+    return Status::ok();
+  }));
+  for (auto& u : users) {
+    u.roles = normalized_roles(std::move(u.roles));
+    u.orgs = normalized_ids(std::move(u.orgs));
+  }
+  return Status::ok();
+}
+
+Status SqlStore::create_user(const User& user, const Actor& actor) {
+  if (!is_login(user.login)) {
+    return Status::bad_input(fmt::format("'{}' is not a valid login; use letters, digits and . _ @ -", user.login),
+                             Location{{}, 0, 0, "login"});
+  }
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  auto e = exists("SELECT 1 FROM app_user WHERE login = ?", user.login);
+  if (!e) return e.status();
+  if (*e) return Status::conflict(fmt::format("user '{}' already exists", user.login));
+  for (const auto& org : user.orgs) {
+    auto o = exists("SELECT 1 FROM organization WHERE id = ?", org, Lock::kShare);
+    if (!o) return o.status();
+    if (!*o) return org_not_found(org);
+  }
+  const Timestamp now = now_utc();
+  const auto roles = normalized_roles(user.roles);
+  const auto orgs = normalized_ids(user.orgs);
+  Status status =
+      m_db->execute(fmt::format("INSERT INTO app_user ({}) VALUES (?, ?, ?, ?, ?)", k_user_columns),
+                    {user.login, user.display_name, user.password_hash, std::int64_t{user.disabled ? 1 : 0}, now});
+  if (status.kind() == ErrorKind::kConflict) {
+    return Status::conflict(fmt::format("user '{}' already exists", user.login));
+  }
+  KUNREN_RETURN_IF_ERROR(status);
+  for (Role r : roles) {
+    KUNREN_RETURN_IF_ERROR(
+        m_db->execute("INSERT INTO user_role (login, role) VALUES (?, ?)", {user.login, std::string(to_string(r))}));
+  }
+  for (const auto& org : orgs) {
+    KUNREN_RETURN_IF_ERROR(m_db->execute("INSERT INTO user_org (login, org_id) VALUES (?, ?)", {user.login, org}));
+  }
+  KUNREN_RETURN_IF_ERROR(
+      audit(now, actor, "user.create", "user", user.login, json{{"roles", role_names(roles)}, {"orgs", orgs}}));
+  return tx.commit();
+}
+
+Result<User> SqlStore::get_user(const std::string& login) {
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin_read());
+  std::vector<User> users;
+  KUNREN_RETURN_IF_ERROR(m_db->query(fmt::format("SELECT {} FROM app_user WHERE login = ?", k_user_columns), {login},
+                                     push_into(users, user_from)));
+  if (users.empty()) return user_not_found(login);
+  KUNREN_RETURN_IF_ERROR(read_user_access(login, users));
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  return std::move(users.front());
+}
+
+Result<std::vector<User>> SqlStore::list_users() {
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin_read());
+  std::vector<User> users;
+  KUNREN_RETURN_IF_ERROR(m_db->query(fmt::format("SELECT {} FROM app_user ORDER BY login", k_user_columns), {},
+                                     push_into(users, user_from)));
+  KUNREN_RETURN_IF_ERROR(read_user_access("", users));
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  return users;
+}
+
+Status SqlStore::set_password_hash(const std::string& login, const std::string& hash, const Actor& actor) {
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  auto e = exists("SELECT 1 FROM app_user WHERE login = ?", login, Lock::kUpdate);
+  if (!e) return e.status();
+  if (!*e) return user_not_found(login);
+  const Timestamp now = now_utc();
+  KUNREN_RETURN_IF_ERROR(m_db->execute("UPDATE app_user SET password_hash = ? WHERE login = ?", {hash, login}));
+  KUNREN_RETURN_IF_ERROR(audit(now, actor, "user.password", "user", login, json()));  // never the hash
+  return tx.commit();
+}
+
+Status SqlStore::set_user_access(const std::string& login, const std::vector<Role>& roles,
+                                 const std::vector<std::string>& orgs, const Actor& actor) {
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  auto e = exists("SELECT 1 FROM app_user WHERE login = ?", login, Lock::kUpdate);
+  if (!e) return e.status();
+  if (!*e) return user_not_found(login);
+  for (const auto& org : orgs) {
+    auto o = exists("SELECT 1 FROM organization WHERE id = ?", org, Lock::kShare);
+    if (!o) return o.status();
+    if (!*o) return org_not_found(org);
+  }
+  const Timestamp now = now_utc();
+  const auto sorted_roles = normalized_roles(roles);
+  const auto sorted_orgs = normalized_ids(orgs);
+  KUNREN_RETURN_IF_ERROR(m_db->execute("DELETE FROM user_role WHERE login = ?", {login}));
+  KUNREN_RETURN_IF_ERROR(m_db->execute("DELETE FROM user_org WHERE login = ?", {login}));
+  for (Role r : sorted_roles) {
+    KUNREN_RETURN_IF_ERROR(
+        m_db->execute("INSERT INTO user_role (login, role) VALUES (?, ?)", {login, std::string(to_string(r))}));
+  }
+  for (const auto& org : sorted_orgs) {
+    KUNREN_RETURN_IF_ERROR(m_db->execute("INSERT INTO user_org (login, org_id) VALUES (?, ?)", {login, org}));
+  }
+  KUNREN_RETURN_IF_ERROR(audit(now, actor, "user.access", "user", login,
+                               json{{"roles", role_names(sorted_roles)}, {"orgs", sorted_orgs}}));
+  return tx.commit();
+}
+
+Status SqlStore::set_user_disabled(const std::string& login, bool disabled, const Actor& actor) {
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  auto e = exists("SELECT 1 FROM app_user WHERE login = ?", login, Lock::kUpdate);
+  if (!e) return e.status();
+  if (!*e) return user_not_found(login);
+  const Timestamp now = now_utc();
+  KUNREN_RETURN_IF_ERROR(
+      m_db->execute("UPDATE app_user SET disabled = ? WHERE login = ?", {std::int64_t{disabled ? 1 : 0}, login}));
+  KUNREN_RETURN_IF_ERROR(audit(now, actor, "user.disabled", "user", login, json{{"disabled", disabled}}));
+  return tx.commit();
+}
+
+// --- audit -----------------------------------------------------------------------------
+
+Status SqlStore::append_audit(const AuditEntry& entry) {
+  if (entry.action.empty()) return Status::bad_input("an audit entry has no action", Location{{}, 0, 0, "action"});
+  return m_db->execute(
+      "INSERT INTO audit_log (at, actor, action, object_type, object_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+      {now_utc(), entry.actor, entry.action, entry.object_type, entry.object_id, entry.detail});
+}
+
+Result<std::vector<AuditEntry>> SqlStore::list_audit(const AuditQuery& query) {
+  std::string sql = fmt::format("SELECT {} FROM audit_log WHERE 1 = 1", k_audit_columns);
+  std::vector<Value> params;
+  if (!query.object_type.empty()) {
+    sql += " AND object_type = ?";
+    params.emplace_back(query.object_type);
+  }
+  if (!query.object_id.empty()) {
+    sql += " AND object_id = ?";
+    params.emplace_back(query.object_id);
+  }
+  if (query.limit > 0) {
+    sql += " ORDER BY id DESC LIMIT ?";
+    params.emplace_back(static_cast<std::int64_t>(query.limit));
+  } else {
+    sql += " ORDER BY id";
+  }
+  std::vector<AuditEntry> out;
+  auto status = m_db->query(sql, params, push_into(out, audit_from));
+  if (!status) return status;
+  if (query.limit > 0) std::reverse(out.begin(), out.end());
+  return out;
+}
+
+// --- bundles ---------------------------------------------------------------------------
+
+Result<CampaignBundle> SqlStore::export_campaign(const std::string& id) {
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin_read());
+  auto found = find_campaign(id, Lock::kNone);
+  if (!found) return found.status();
+  if (!*found) return campaign_not_found(id);
+  CampaignBundle b;
+  b.campaign = std::move(**found);
+  auto checklist = find_checklist(b.campaign.checklist_id, b.campaign.checklist_version);
+  if (!checklist) return checklist.status();
+  if (!*checklist) return Status::internal(fmt::format("campaign '{}' lost its checklist", id));
+  b.checklist = std::move(**checklist);
+  KUNREN_RETURN_IF_ERROR(m_db->query(
+      fmt::format("SELECT {} FROM organization WHERE id IN (SELECT org_id FROM evaluation WHERE campaign_id = ?) "
+                  "ORDER BY id",
+                  k_org_columns),
+      {id}, push_into(b.orgs, org_from)));
+  KUNREN_RETURN_IF_ERROR(
+      m_db->query(fmt::format("SELECT {} FROM import WHERE campaign_id = ? ORDER BY id", k_import_columns), {id},
+                  push_into(b.imports, import_from)));
+  KUNREN_RETURN_IF_ERROR(read_revisions("e.campaign_id = ?", {id}, "r.id", b.revisions));
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  return b;
+}
+
+Status SqlStore::restore_campaign(const CampaignBundle& bundle, const Actor& actor) {
+  const CampaignRecord& c = bundle.campaign;
+  KUNREN_RETURN_IF_ERROR(campaign_values_ok(c));
+  const ChecklistRecord& cr = bundle.checklist;
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  if (m_db->dialect() == sql::Dialect::kPostgres) {
+    KUNREN_RETURN_IF_ERROR(m_db->exec("LOCK TABLE organization IN SHARE ROW EXCLUSIVE MODE"));
+  }
+  auto existing_campaign = find_campaign(c.id, Lock::kNone);
+  if (!existing_campaign) return existing_campaign.status();
+  if (*existing_campaign) return Status::conflict(fmt::format("campaign '{}' already exists", c.id));
+  if (cr.id != c.checklist_id || cr.version != c.checklist_version) {
+    return Status::bad_input(
+        fmt::format("campaign '{}' answers checklist '{}' version '{}' but the bundle holds '{}' "
+                    "version '{}'",
+                    c.id, c.checklist_id, c.checklist_version, cr.id, cr.version));
+  }
+  auto stored_checklist = find_checklist(cr.id, cr.version);
+  if (!stored_checklist) return stored_checklist.status();
+  bool checklist_added = false;
+  if (*stored_checklist) {
+    if ((*stored_checklist)->sha256 != cr.sha256) {
+      return Status::conflict(
+          fmt::format("checklist '{}' version '{}' is already registered with other content", cr.id, cr.version));
+    }
+  } else {
+    KUNREN_RETURN_IF_ERROR(checklist_record_ok(cr));
+    checklist_added = true;
+  }
+  auto checklist = checklist_of(cr);
+  if (!checklist) return checklist.status();
+
+  std::set<std::string> bundle_orgs;
+  for (const auto& o : bundle.orgs) {
+    if (o.id.empty()) return Status::bad_input("an organisation id is empty", Location{{}, 0, 0, "org"});
+    if (!bundle_orgs.insert(o.id).second) {
+      return Status::bad_input(fmt::format("organisation '{}' appears more than once", o.id),
+                               Location{{}, 0, 0, "org"});
+    }
+  }
+  std::vector<model::Organization> all;
+  std::unordered_set<std::string> stored_orgs;
+  std::set<std::string> used;
+  KUNREN_RETURN_IF_ERROR(
+      m_db->query(fmt::format("SELECT {} FROM organization", k_org_columns), {}, [&](const sql::Row& row) {
+        OrgRecord o = org_from(row);
+        used.insert(o.pseudonym);
+        stored_orgs.insert(o.id);
+        all.push_back({o.id, o.name, o.industry, o.size, o.pseudonym});
+        return Status::ok();
+      }));
+  auto import_ids = m_db->reserve_ids("import", bundle.imports.size());
+  if (!import_ids) return import_ids.status();
+  std::map<std::int64_t, std::int64_t> new_import;  // bundle's id → new
+  for (std::size_t i = 0; i < bundle.imports.size(); ++i) {
+    if (!new_import.emplace(bundle.imports[i].id, (*import_ids)[i]).second) {
+      return Status::bad_input(
+          fmt::format("campaign '{}': import {} appears more than once", c.id, bundle.imports[i].id));
+    }
+  }
+  std::set<std::pair<std::string, int>> numbers;
+  std::set<std::string> revision_orgs;
+  for (const auto& r : bundle.revisions) {
+    if (bundle_orgs.count(r.org) == 0 && stored_orgs.count(r.org) == 0) return org_not_found(r.org);
+    if (r.no < 1 || !numbers.insert({r.org, r.no}).second) {
+      return Status::bad_input(fmt::format(
+          "campaign '{}': organisation '{}' has revision number {} twice or out of range", c.id, r.org, r.no));
+    }
+    if (r.import_id != 0 && new_import.count(r.import_id) == 0) {
+      return Status::bad_input(
+          fmt::format("campaign '{}': a revision of organisation '{}' names import {}, which the bundle lacks", c.id,
+                      r.org, r.import_id));
+    }
+    KUNREN_RETURN_IF_ERROR(check_new_revision(**checklist, NewRevision{r.org, r.state, r.answers}));
+    revision_orgs.insert(r.org);
+  }
+
+  // Organisations new to this store keep their pseudonym unless another
+  // organisation here already has it.
+  const std::size_t old_count = all.size();
+  std::map<std::string, Timestamp> created;
+  for (const auto& o : bundle.orgs) {
+    if (stored_orgs.count(o.id) > 0) continue;
+    std::string pseudonym = used.insert(o.pseudonym).second ? o.pseudonym : std::string();
+    all.push_back({o.id, o.name, o.industry, o.size, pseudonym});
+    created[o.id] = o.created_at;
+  }
+  const std::size_t orgs_added = all.size() - old_count;
+  model::assign_pseudonyms(all);
+
+  const Timestamp now = now_utc();
+  if (checklist_added) KUNREN_RETURN_IF_ERROR(insert_checklist(cr, now));
+  if (orgs_added > 0) {
+    auto bulk = m_db->bulk_insert("organization", {"id", "name", "industry", "size", "pseudonym", "created_at"});
+    if (!bulk) return bulk.status();
+    for (std::size_t i = old_count; i < all.size(); ++i) {
+      const auto& o = all[i];
+      KUNREN_RETURN_IF_ERROR((*bulk)->add({o.id, o.name, o.industry, o.size, o.pseudonym, created[o.id]}));
+    }
+    KUNREN_RETURN_IF_ERROR((*bulk)->finish());
+  }
+  KUNREN_RETURN_IF_ERROR(
+      m_db->execute(fmt::format("INSERT INTO campaign ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", k_campaign_columns),
+                    {c.id, c.title, c.checklist_id, c.checklist_version, c.opens_on, c.closes_on,
+                     std::int64_t{c.min_group}, std::string(to_string(c.state)), c.created_at, c.updated_at}));
+  for (std::size_t i = 0; i < bundle.imports.size(); ++i) {
+    const auto& imp = bundle.imports[i];
+    KUNREN_RETURN_IF_ERROR(m_db->execute(
+        fmt::format("INSERT INTO import ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", k_import_columns),
+        {(*import_ids)[i], c.id, imp.filename, imp.sha256, imp.actor, imp.at, imp.revisions, imp.unchanged}));
+  }
+  KUNREN_RETURN_IF_ERROR(
+      ensure_evaluations(c.id, std::vector<std::string>(revision_orgs.begin(), revision_orgs.end()), now));
+  std::unordered_map<std::string, std::int64_t> evaluation_of;
+  KUNREN_RETURN_IF_ERROR(
+      m_db->query("SELECT id, org_id FROM evaluation WHERE campaign_id = ?", {c.id}, [&](const sql::Row& row) {
+        evaluation_of.emplace(row.str(1), row.int64(0));
+        return Status::ok();
+      }));
+  std::vector<RevisionToWrite> rows;
+  rows.reserve(bundle.revisions.size());
+  for (const auto& r : bundle.revisions) {
+    RevisionToWrite w;
+    w.evaluation_id = evaluation_of.at(r.org);
+    w.no = r.no;
+    w.state = r.state;
+    w.author = r.author;
+    w.created_at = r.created_at;
+    w.import_id = r.import_id == 0 ? 0 : new_import.at(r.import_id);
+    w.answers = normalized_answers(r.answers);
+    rows.push_back(std::move(w));
+  }
+  auto ids = write_revisions(rows, {});
+  if (!ids) return ids.status();
+  KUNREN_RETURN_IF_ERROR(audit(now, actor, "campaign.restore", "campaign", c.id,
+                               json{{"checklist_added", checklist_added},
+                                    {"orgs_added", orgs_added},
+                                    {"imports", bundle.imports.size()},
+                                    {"revisions", bundle.revisions.size()}}));
+  return tx.commit();
+}
+
+Status SqlStore::backup(const std::string& path) { return m_backup(path); }
+
+}  // namespace kunren::store

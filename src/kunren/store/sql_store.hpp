@@ -1,0 +1,113 @@
+// SqlStore: the Store contract (store.hpp) over a sql::Connection, one class
+// for SQLite and PostgreSQL alike. The schema is migrations.cpp's.
+//
+// Every mutating method is one write transaction that also inserts its
+// audit row; anything that fails rolls the whole call back. On PostgreSQL the
+// rows a call depends on are locked (the campaign FOR SHARE while revisions
+// are appended, the evaluations FOR UPDATE, the organisation table while
+// pseudonyms are assigned), so concurrent writers cannot collide on revision
+// numbers or pseudonyms; SQLite's BEGIN IMMEDIATE serialises writers anyway.
+// Revisions and their answers are written through the connection's bulk path
+// with ids reserved up front, so nothing ever needs an UPDATE of an
+// append-only table.
+//
+// Ownership: owns its connection. Thread safety: one thread at a time (as
+// every Store).
+// Internal to store/.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <kunren/store/sql.hpp>
+#include <kunren/store/store.hpp>
+
+namespace kunren::store {
+
+class SqlStore final : public Store {
+ public:
+  // Copies the whole database to a path (SQLite) or explains why not.
+  using BackupFunction = std::function<Status(const std::string& path)>;
+
+  // `url` is redacted before it is kept.
+  SqlStore(std::unique_ptr<sql::Connection> db, const char* backend, const std::string& url, BackupFunction backup);
+
+  const char* backend() const override { return m_backend; }
+  std::string url() const override { return m_url; }
+  Result<SchemaInfo> schema_info() override;
+
+  Status put_orgs(const std::vector<OrgRecord>& orgs, const Actor& actor) override;
+  Result<std::vector<OrgRecord>> list_orgs() override;
+  Result<OrgRecord> get_org(const std::string& id) override;
+
+  Status put_checklist(const ChecklistRecord& checklist, const Actor& actor) override;
+  Result<ChecklistRecord> get_checklist(const std::string& id, const std::string& version) override;
+  Result<std::vector<ChecklistRecord>> list_checklists() override;
+
+  Status create_campaign(const CampaignRecord& campaign, const Actor& actor) override;
+  Result<CampaignRecord> get_campaign(const std::string& id) override;
+  Result<std::vector<CampaignRecord>> list_campaigns() override;
+  Status set_campaign_state(const std::string& id, CampaignState to, const Actor& actor) override;
+
+  Result<AppendResult> append_revisions(const std::string& campaign, const std::vector<NewRevision>& revisions,
+                                        const ImportRecord* source, const Actor& actor,
+                                        const AppendOptions& options) override;
+  Result<std::vector<Revision>> latest_revisions(const std::string& campaign, const LatestQuery& query) override;
+  Result<std::vector<Revision>> revision_history(const std::string& campaign, const std::string& org) override;
+  Result<std::vector<ImportRecord>> list_imports(const std::string& campaign) override;
+  Result<std::optional<ImportRecord>> find_import(const std::string& campaign, const std::string& sha256) override;
+
+  Status create_user(const User& user, const Actor& actor) override;
+  Result<User> get_user(const std::string& login) override;
+  Result<std::vector<User>> list_users() override;
+  Status set_password_hash(const std::string& login, const std::string& hash, const Actor& actor) override;
+  Status set_user_access(const std::string& login, const std::vector<Role>& roles, const std::vector<std::string>& orgs,
+                         const Actor& actor) override;
+  Status set_user_disabled(const std::string& login, bool disabled, const Actor& actor) override;
+
+  Status append_audit(const AuditEntry& entry) override;
+  Result<std::vector<AuditEntry>> list_audit(const AuditQuery& query) override;
+
+  Result<CampaignBundle> export_campaign(const std::string& id) override;
+  Status restore_campaign(const CampaignBundle& bundle, const Actor& actor) override;
+
+  Status backup(const std::string& path) override;
+
+ private:
+  enum class Lock { kNone, kShare, kUpdate };
+  struct RevisionToWrite;
+
+  // " FOR SHARE" / " FOR UPDATE" on PostgreSQL; nothing on SQLite, whose
+  // write transaction already excludes every other writer.
+  const char* lock_clause(Lock lock) const;
+  Result<std::optional<CampaignRecord>> find_campaign(const std::string& id, Lock lock);
+  Result<std::optional<ChecklistRecord>> find_checklist(const std::string& id, const std::string& version);
+  Result<bool> exists(const char* sql, const std::string& key, Lock lock = Lock::kNone);
+  Status audit(const Timestamp& at, const Actor& actor, const char* action, const char* object_type,
+               const std::string& object_id, const nlohmann::json& detail);
+  Status insert_checklist(const ChecklistRecord& record, const Timestamp& now);
+  Status ensure_evaluations(const std::string& campaign, const std::vector<std::string>& orgs, const Timestamp& now);
+  Result<std::vector<std::int64_t>> write_revisions(const std::vector<RevisionToWrite>& rows,
+                                                    const std::function<void(std::size_t, std::size_t)>& progress);
+  // Revisions (with answers) joined from evaluation `e` and revision `r`
+  // under `where`, in `order`.
+  Status read_revisions(const std::string& where, const std::vector<sql::Value>& params, const char* order,
+                        std::vector<Revision>& out);
+  Status read_user_access(const std::string& login, std::vector<User>& users);
+
+  std::unique_ptr<sql::Connection> m_db;
+  const char* m_backend;
+  std::string m_url;
+  BackupFunction m_backup;
+};
+
+// Brings the schema to what `options` ask for (migrations.hpp), then wraps
+// the connection.
+Result<std::unique_ptr<Store>> make_sql_store(std::unique_ptr<sql::Connection> db, const OpenOptions& options,
+                                              const char* backend, const std::string& url,
+                                              SqlStore::BackupFunction backup);
+
+}  // namespace kunren::store

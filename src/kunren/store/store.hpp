@@ -1,0 +1,340 @@
+// Store: where Kunren keeps what must last — organisations, checklists,
+// campaigns, evaluations and their revisions, users, imports and the audit
+// log. One narrow interface with three implementations chosen by URL
+// (open_store, below): `sqlite:PATH` (the embedded default), `postgresql://…`
+// (servers) and `memory:` (an in-process fake for unit tests).
+//
+// Contract shared by every backend (tests/store/store_conformance_test.cpp
+// runs the same tests on all three):
+//   - Every mutating method is one transaction, and writes its audit entry in
+//     that same transaction: it happens whole, with its audit entry, or not at
+//     all. append_revisions() of 1,000 organisations is all or nothing.
+//   - Revisions are append-only. Nothing ever updates or deletes a revision,
+//     an answer, an import record or an audit entry (the SQL backends also
+//     refuse it with triggers). A "save" is a new revision; the latest one
+//     wins; submitted revisions stay forever.
+//   - Times are UTC text "YYYY-MM-DDTHH:MM:SS.ffffffZ" (fixed width, so text
+//     order is time order in SQL too), taken from the store's clock when a
+//     record is written. Callers never supply them except through
+//     restore_campaign(), which keeps a bundle's original times.
+//   - Lists come back in a stable order, documented per method.
+//   - Errors: NotFound for an unknown id; Conflict for a state that forbids
+//     the write (a duplicate id, a closed campaign, a stale state); BadInput
+//     for a malformed value; Io for the database itself (locked too long,
+//     connection lost, disk full). Messages name the object.
+//
+// Thread safety: a Store object is used by one thread at a time (the server
+// keeps one per worker thread). Several Store objects — in one process or in
+// several — may use the same database at once; the database serialises them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <kunren/util/status.hpp>
+
+namespace kunren::store {
+
+// --- values ------------------------------------------------------------------
+
+// "2026-11-26T09:20:03.123456Z"
+using Timestamp = std::string;
+
+// The current time in the store's format.
+Timestamp now_utc();
+// Accepts "2026-11-26", "2026-11-26T09:20", "2026-11-26 09:20:03",
+// fractions, and a "Z" or "+09:00" style offset (no offset means UTC), and
+// returns the canonical form. A date alone means the end of that day
+// (23:59:59.999999), which is what `--as-of 2026-11-26` means to a person.
+Result<Timestamp> parse_timestamp(std::string_view text);
+
+enum class CampaignState { kDraft, kOpen, kClosed, kPublished };
+enum class RevisionState { kDraft, kSubmitted };
+enum class Role { kAdmin, kCoordinator, kEvaluator, kFacilitator, kParticipant, kObserver };
+
+const char* to_string(CampaignState s);  // "draft" | "open" | "closed" | "published"
+const char* to_string(RevisionState s);  // "draft" | "submitted"
+const char* to_string(Role r);           // "admin" | "coordinator" | …
+std::optional<CampaignState> parse_campaign_state(std::string_view s);
+std::optional<RevisionState> parse_revision_state(std::string_view s);
+std::optional<Role> parse_role(std::string_view s);
+const std::vector<Role>& all_roles();
+
+// draft → open → closed → published, and closed → open (reopen, e.g. for a
+// late organisation). Anything else is refused.
+bool campaign_transition_allowed(CampaignState from, CampaignState to);
+
+// Who did something: "user:alice", "cli:root", "import:answers.csv". Stored
+// as the revision author and the audit actor.
+struct Actor {
+  std::string name;
+};
+
+struct OrgRecord {
+  std::string id;         // [A-Za-z0-9._-]+ as in the files' org column, or any non-empty text
+  std::string name;       // display name; never published
+  std::string industry;   // free text
+  std::string size;       // size band, free text
+  std::string pseudonym;  // assigned by the store on first insert, never changed
+  Timestamp created_at;
+};
+
+// A checklist as stored: its canonical JSON text (io::write_checklist, JSON)
+// and the SHA-256 of that text. (id, version) names one content forever.
+struct ChecklistRecord {
+  std::string id;
+  std::string version;
+  std::string sha256;   // lowercase hex of `content`
+  std::string content;  // canonical JSON
+  bool builtin = false;
+  Timestamp registered_at;
+};
+
+struct CampaignRecord {
+  std::string id;
+  std::string title;
+  std::string checklist_id;
+  std::string checklist_version;
+  std::string opens_on;   // "YYYY-MM-DD" or empty
+  std::string closes_on;  // "YYYY-MM-DD" or empty
+  int min_group = 3;      // k: fewer submitted organisations than this publish nothing
+  CampaignState state = CampaignState::kDraft;
+  Timestamp created_at;
+  Timestamp updated_at;
+};
+
+// One answered (or commented) item of a revision. Items without answer and
+// comment are not stored.
+struct Answer {
+  std::string item;          // checklist item id
+  std::uint8_t choice = 0;   // 1..k; 0 = no answer (then comment is not empty)
+  std::string comment;
+  bool operator==(const Answer&) const = default;
+};
+
+struct Revision {
+  std::int64_t id = 0;   // unique in the store
+  std::string campaign;
+  std::string org;
+  int no = 0;            // 1, 2, … per (campaign, org)
+  RevisionState state = RevisionState::kDraft;
+  std::string author;    // Actor::name
+  Timestamp created_at;
+  std::int64_t import_id = 0;  // the import that made it, 0 if none
+  std::vector<Answer> answers;  // ordered by item id
+};
+
+// What a caller hands to append_revisions().
+struct NewRevision {
+  std::string org;
+  RevisionState state = RevisionState::kSubmitted;
+  std::vector<Answer> answers;  // any order; item ids unique
+};
+
+// A file imported into a campaign. The sha256 lets a re-import of the same
+// bytes be recognised.
+struct ImportRecord {
+  std::int64_t id = 0;
+  std::string campaign;
+  std::string filename;  // as given by the user, for people
+  std::string sha256;    // of the responses file bytes (and the orgs file's, if any)
+  std::string actor;
+  Timestamp at;
+  std::int64_t revisions = 0;  // revisions it created
+  std::int64_t unchanged = 0;  // organisations whose latest answers it already matched
+};
+
+struct User {
+  std::string login;          // [A-Za-z0-9._@-]+, unique
+  std::string display_name;
+  std::string password_hash;  // argon2id, crypto_pwhash_str format; empty = cannot sign in
+  std::vector<Role> roles;    // sorted, unique
+  std::vector<std::string> orgs;  // organisation memberships, sorted
+  bool disabled = false;
+  Timestamp created_at;
+};
+
+struct AuditEntry {
+  std::int64_t id = 0;   // increasing
+  Timestamp at;          // set by the store
+  std::string actor;
+  std::string action;       // "campaign.create", "revision.import", "auth.refused", …
+  std::string object_type;  // "campaign", "org", "user", "checklist", "evaluation", …
+  std::string object_id;
+  std::string detail;       // JSON object text, may be empty; never secrets
+};
+
+struct AuditQuery {
+  std::string object_type;  // empty = any
+  std::string object_id;    // empty = any
+  std::size_t limit = 0;    // 0 = no limit; newest entries kept, still returned oldest first
+};
+
+struct Migration {
+  int version = 0;
+  std::string name;
+  Timestamp applied_at;
+};
+
+struct SchemaInfo {
+  int version = 0;                  // applied in the database
+  int latest = 0;                   // known to this program
+  std::vector<Migration> applied;   // ascending
+};
+
+// Everything needed to rebuild one campaign in another store.
+struct CampaignBundle {
+  CampaignRecord campaign;
+  ChecklistRecord checklist;
+  std::vector<OrgRecord> orgs;         // every organisation with a revision
+  std::vector<ImportRecord> imports;
+  std::vector<Revision> revisions;     // every revision, all states, with answers
+};
+
+// --- options -------------------------------------------------------------------
+
+struct AppendOptions {
+  // Skip a NewRevision whose state and answers equal the organisation's
+  // latest revision (default true). Skipped ones count as `unchanged`.
+  bool skip_unchanged = true;
+  // The campaign must be open (default). Facilitators' tools may not bypass
+  // this; only tests and restore paths do.
+  bool require_open = true;
+  // Called after each revision written, with (done, total), inside the
+  // transaction (default: none). Used for progress output and by the crash
+  // tests, which kill the process from here.
+  std::function<void(std::size_t, std::size_t)> progress;
+};
+
+struct AppendResult {
+  std::int64_t import_id = 0;    // 0 when no ImportRecord was given
+  std::size_t created = 0;
+  std::size_t unchanged = 0;
+  std::vector<std::int64_t> revision_ids;  // in the order of the input, created ones only
+};
+
+struct LatestQuery {
+  std::optional<RevisionState> state = RevisionState::kSubmitted;  // nullopt = any state
+  Timestamp as_of;   // empty = now; else only revisions created at or before it
+  std::string org;   // empty = every organisation
+};
+
+// --- the interface ---------------------------------------------------------------
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // "memory", "sqlite" or "postgresql".
+  virtual const char* backend() const = 0;
+  // The URL it was opened with, without any password.
+  virtual std::string url() const = 0;
+
+  virtual Result<SchemaInfo> schema_info() = 0;
+
+  // Organisations. put_orgs inserts the new ones (assigning pseudonyms with
+  // model::assign_pseudonyms over all stored organisations, existing codes
+  // kept) and updates name, industry and size of existing ones; a given
+  // pseudonym is ignored. Audit: one "org.put" entry per call with counts.
+  virtual Status put_orgs(const std::vector<OrgRecord>& orgs, const Actor& actor) = 0;
+  virtual Result<std::vector<OrgRecord>> list_orgs() = 0;  // by id
+  virtual Result<OrgRecord> get_org(const std::string& id) = 0;
+
+  // Checklists. Registering the same (id, version, sha256) again does
+  // nothing; the same (id, version) with other content is a Conflict.
+  virtual Status put_checklist(const ChecklistRecord& checklist, const Actor& actor) = 0;
+  virtual Result<ChecklistRecord> get_checklist(const std::string& id, const std::string& version) = 0;
+  virtual Result<std::vector<ChecklistRecord>> list_checklists() = 0;  // by id, version
+
+  // Campaigns. The checklist must be registered (NotFound otherwise);
+  // a campaign starts in the state given (normally draft).
+  virtual Status create_campaign(const CampaignRecord& campaign, const Actor& actor) = 0;
+  virtual Result<CampaignRecord> get_campaign(const std::string& id) = 0;
+  virtual Result<std::vector<CampaignRecord>> list_campaigns() = 0;  // by id
+  // Moves a campaign to `to` if campaign_transition_allowed(current, to);
+  // publishing also needs at least min_group organisations with a submitted
+  // revision. Conflict otherwise, naming the current state.
+  virtual Status set_campaign_state(const std::string& id, CampaignState to, const Actor& actor) = 0;
+
+  // Appends revisions for many organisations in one transaction. Every
+  // organisation must exist (NotFound otherwise, naming it) and appear at
+  // most once; every answer's item must be in the campaign's checklist with
+  // a choice in range (BadInput). With `source`, an ImportRecord is written
+  // too (its counts filled in) and linked from the revisions. Audit: one
+  // "revision.append" entry per call (or "revision.import" with `source`).
+  virtual Result<AppendResult> append_revisions(const std::string& campaign, const std::vector<NewRevision>& revisions,
+                                                const ImportRecord* source, const Actor& actor,
+                                                const AppendOptions& options = {}) = 0;
+  // The latest revision per organisation matching `query`, by org id.
+  virtual Result<std::vector<Revision>> latest_revisions(const std::string& campaign, const LatestQuery& query = {}) = 0;
+  // Every revision of one organisation in a campaign, by no.
+  virtual Result<std::vector<Revision>> revision_history(const std::string& campaign, const std::string& org) = 0;
+  virtual Result<std::vector<ImportRecord>> list_imports(const std::string& campaign) = 0;  // by id
+  // The import of these exact bytes into this campaign, if there was one.
+  virtual Result<std::optional<ImportRecord>> find_import(const std::string& campaign, const std::string& sha256) = 0;
+
+  // Users. Logins are unique (Conflict); roles and orgs are replaced whole
+  // by set_user_access (every org must exist: NotFound). Password hashes are
+  // never written to the audit log.
+  virtual Status create_user(const User& user, const Actor& actor) = 0;
+  virtual Result<User> get_user(const std::string& login) = 0;
+  virtual Result<std::vector<User>> list_users() = 0;  // by login
+  virtual Status set_password_hash(const std::string& login, const std::string& hash, const Actor& actor) = 0;
+  virtual Status set_user_access(const std::string& login, const std::vector<Role>& roles,
+                                 const std::vector<std::string>& orgs, const Actor& actor) = 0;
+  virtual Status set_user_disabled(const std::string& login, bool disabled, const Actor& actor) = 0;
+
+  // The audit log. append_audit is for events that write nothing else (a
+  // refused request, a failed sign-in, an export); its `id` and `at` are set
+  // by the store.
+  virtual Status append_audit(const AuditEntry& entry) = 0;
+  virtual Result<std::vector<AuditEntry>> list_audit(const AuditQuery& query = {}) = 0;  // oldest first
+
+  // Bundles: export_campaign gathers one campaign; restore_campaign writes it
+  // into this store in one transaction, keeping ids of campaign and
+  // organisations, revision numbers, authors and times (revision and import
+  // ids are new). The campaign must not exist (Conflict); organisations that
+  // exist already are kept as they are; the checklist follows put_checklist.
+  virtual Result<CampaignBundle> export_campaign(const std::string& id) = 0;
+  virtual Status restore_campaign(const CampaignBundle& bundle, const Actor& actor) = 0;
+
+  // A consistent copy of the whole database into `path` while others keep
+  // working (SQLite online backup API). Other backends return Conflict with
+  // instructions (pg_dump) in the message.
+  virtual Status backup(const std::string& path) = 0;
+};
+
+// --- opening ---------------------------------------------------------------------
+
+struct OpenOptions {
+  // Create an empty database if none exists at the URL (default false: a
+  // missing SQLite file is NotFound, suggesting `kunren init`).
+  bool create = false;
+  // Apply pending migrations (default false: an older schema is Conflict,
+  // suggesting `kunren db migrate`). A schema newer than this program is
+  // always refused.
+  bool migrate = false;
+  // How long to wait for another writer before reporting "busy" (default 5 s).
+  int busy_timeout_ms = 5000;
+  // Apply only the first N migrations (default 0 = all). For the migration
+  // tests, which build a database as an older program would have.
+  int migrate_to = 0;
+};
+
+// The database named by `url`: "sqlite:PATH", a plain path (treated as
+// sqlite), "postgresql://…" / "postgres://…", or "memory:" (a fresh fake;
+// each call gives a new, empty one).
+Result<std::unique_ptr<Store>> open_store(const std::string& url, const OpenOptions& options = {});
+
+// The URL to use when none is given: $KUNREN_DB, else "sqlite:kunren.db".
+std::string default_store_url();
+
+// The URL without a password, for messages and logs.
+std::string redact_url(const std::string& url);
+
+}  // namespace kunren::store

@@ -1,0 +1,40 @@
+# The store commands on the embedded SQLite database (see store_suite.bash),
+# plus what only SQLite has: a database file that must exist, two processes
+# importing into one file at once.
+source "$(dirname "$0")/lib.bash"
+DB="sqlite:$WORK/kunren.db"
+BACKEND=sqlite
+source "$(dirname "$0")/store_suite.bash"
+
+# Two processes import into one SQLite file at the same time: each finishes,
+# or reports "busy" clearly; either way the file is intact and holds exactly
+# what was reported as imported.
+"$KUNREN" sample --orgs 1500 --seed 11 -o "$WORK/big1.csv" --orgs-file "$WORK/big-orgs.csv"
+"$KUNREN" sample --orgs 1500 --seed 12 -o "$WORK/big2.csv"
+k org import "$WORK/big-orgs.csv" >/dev/null
+for c in race-a race-b; do k campaign create $c >/dev/null; k campaign open $c >/dev/null; done
+k import --campaign race-a --responses "$WORK/big1.csv" >"$WORK/ra" 2>&1 & pa=$!
+k import --campaign race-b --responses "$WORK/big2.csv" >"$WORK/rb" 2>&1 & pb=$!
+ea=0; eb=0
+wait $pa || ea=$?
+wait $pb || eb=$?
+for r in a:$ea b:$eb; do
+  name=${r%%:*} code=${r#*:}
+  check
+  if [[ $code -eq 0 ]]; then
+    grep -q "1500 new revisions" "$WORK/r$name" || fail "race-$name: $(cat "$WORK/r$name")"
+  elif [[ $code -eq 3 ]]; then
+    grep -q "busy" "$WORK/r$name" || fail "race-$name failed without saying busy: $(cat "$WORK/r$name")"
+  else
+    fail "race-$name exit $code: $(cat "$WORK/r$name")"
+  fi
+done
+check; [[ $(sqlite3 "$WORK/kunren.db" "PRAGMA integrity_check") == ok ]] || fail "integrity_check after concurrent imports"
+for r in a:$ea b:$eb; do
+  name=${r%%:*} code=${r#*:}
+  k campaign show race-$name >"$WORK/out"
+  if [[ $code -eq 0 ]]; then expect_contains "$WORK/out" "submitted   1500 organisations"
+  else expect_contains "$WORK/out" "submitted   0 organisations"; fi
+done
+
+finish

@@ -1,0 +1,189 @@
+# The store commands end to end, against the database URL in $DB. Sourced by
+# store.sh (SQLite) and store_pg.sh (PostgreSQL) after lib.bash, so both
+# backends pass the very same checks through the real binary.
+# Expects: $DB (a fresh, not yet initialised database), $BACKEND (sqlite|postgresql).
+
+k() { "$KUNREN" "$@" --db "$DB"; }
+# expect_exit CODE OUTFILE -- command…: runs the command, output (both streams) to OUTFILE
+expect_exit() {
+  local want=$1 out=$2
+  shift 3
+  local got=0
+  "$@" >"$out" 2>&1 || got=$?
+  check
+  [[ $got -eq $want ]] || { fail "exit $got, expected $want: $* — $(head -3 "$out")"; }
+}
+
+# A campaign where every organisation answers, so that n and the pseudonyms
+# from the store equal those of the file-based analysis.
+"$KUNREN" sample --orgs 30 --seed 7 -o "$WORK/s1.csv" --orgs-file "$WORK/orgs.csv"
+"$KUNREN" sample --orgs 30 --seed 8 -o "$WORK/s2.csv"
+
+# --- init and schema -----------------------------------------------------------------
+if [[ $BACKEND == sqlite ]]; then
+  expect_exit 2 "$WORK/out" -- k campaign list
+  expect_contains "$WORK/out" "kunren init"
+fi
+k init >"$WORK/out"
+expect_contains "$WORK/out" "ready (schema version"
+expect_contains "$WORK/out" "factory-ir"
+k init >"$WORK/out"  # idempotent
+expect_contains "$WORK/out" "ready"
+k db status >"$WORK/out"
+expect_contains "$WORK/out" "$BACKEND"
+k db migrate >"$WORK/out"
+expect_contains "$WORK/out" "nothing to do"
+
+# --- organisations ---------------------------------------------------------------------
+k org import "$WORK/orgs.csv" >"$WORK/out"
+expect_contains "$WORK/out" "30 organisations (30 added, 0 updated)"
+k org import "$WORK/orgs.csv" >"$WORK/out"
+expect_contains "$WORK/out" "(0 added, 30 updated)"
+k org list --format json >"$WORK/orgs.json"
+check; [[ $(grep -c '"pseudonym"' "$WORK/orgs.json") -eq 30 ]] || fail "org list does not show 30 pseudonyms"
+
+# --- campaigns --------------------------------------------------------------------------
+expect_exit 2 "$WORK/out" -- k campaign create "bad id!" --checklist factory-ir
+expect_contains "$WORK/out" "not a valid campaign id"
+k campaign create 2026-autumn --title "2026年度 秋季演習" --min-group 3 --opens 2026-10-01 --closes 2026-11-30 >"$WORK/out"
+expect_contains "$WORK/out" "campaign 2026-autumn created (draft; checklist factory-ir"
+expect_exit 4 "$WORK/out" -- k campaign create 2026-autumn
+expect_contains "$WORK/out" "2026-autumn"
+# Answers go only into an open campaign.
+expect_exit 4 "$WORK/out" -- k import --campaign 2026-autumn --responses "$WORK/s1.csv"
+expect_contains "$WORK/out" "kunren campaign open 2026-autumn"
+expect_exit 2 "$WORK/out" -- k import --campaign nosuch --responses "$WORK/s1.csv"
+expect_contains "$WORK/out" "nosuch"
+k campaign open 2026-autumn >/dev/null
+
+# --- import: all or nothing, re-import detected, changes become revisions --------------------
+# A file with one bad cell near the end writes nothing at all.
+cp "$WORK/s1.csv" "$WORK/bad.csv"
+last_org=$(tail -1 "$WORK/s1.csv" | cut -d, -f1)
+echo "$last_org,IMP-P0-01,9," >>"$WORK/bad.csv"
+expect_exit 2 "$WORK/out" -- k import --campaign 2026-autumn --responses "$WORK/bad.csv"
+expect_contains "$WORK/out" "bad.csv:"
+k campaign show 2026-autumn >"$WORK/out"
+expect_contains "$WORK/out" "submitted   0 organisations"
+# Unregistered organisations are named, nothing written.
+sed 's/^ORG-0001,/ORG-9999,/' "$WORK/s1.csv" >"$WORK/unknown.csv"
+expect_exit 2 "$WORK/out" -- k import --campaign 2026-autumn --responses "$WORK/unknown.csv"
+expect_contains "$WORK/out" "ORG-9999"
+expect_contains "$WORK/out" "not registered"
+
+k import --campaign 2026-autumn --responses "$WORK/s1.csv" >"$WORK/out"
+expect_contains "$WORK/out" "30 new revisions, 0 unchanged"
+after_first=$(date -u +%Y-%m-%dT%H:%M:%S.%6NZ)
+k import --campaign 2026-autumn --responses "$WORK/s1.csv" >"$WORK/out"
+expect_contains "$WORK/out" "already imported into 2026-autumn as import #1"
+k import --campaign 2026-autumn --responses "$WORK/s1.csv" --again >"$WORK/out"
+expect_contains "$WORK/out" "0 new revisions, 30 unchanged"
+
+# The same analysis from the files and from the store, byte for byte.
+"$KUNREN" analyze --responses "$WORK/s1.csv" --orgs "$WORK/orgs.csv" -o "$WORK/file1.json" 2>/dev/null
+k analyze --campaign 2026-autumn -o "$WORK/db1.json" 2>/dev/null
+check; cmp -s "$WORK/file1.json" "$WORK/db1.json" || fail "analyze --campaign differs from analyze of the same files"
+
+# A changed file: new revisions only for organisations whose answers changed.
+head -1 "$WORK/s1.csv" >"$WORK/changed.csv"
+awk -F, 'NR > 1 && $1 != "ORG-0001" && $1 != "ORG-0002"' "$WORK/s1.csv" >>"$WORK/changed.csv"
+awk -F, 'NR > 1 && ($1 == "ORG-0001" || $1 == "ORG-0002")' "$WORK/s2.csv" >>"$WORK/changed.csv"
+k import --campaign 2026-autumn --responses "$WORK/changed.csv" >"$WORK/out"
+expect_contains "$WORK/out" "2 new revisions, 28 unchanged"
+"$KUNREN" analyze --responses "$WORK/changed.csv" --orgs "$WORK/orgs.csv" -o "$WORK/file2.json" 2>/dev/null
+k analyze --campaign 2026-autumn -o "$WORK/db2.json" 2>/dev/null
+check; cmp -s "$WORK/file2.json" "$WORK/db2.json" || fail "analyze --campaign after the change differs from the changed file"
+check; ! cmp -s "$WORK/db1.json" "$WORK/db2.json" || fail "the change did not change the analysis"
+# --as-of gives the earlier state back.
+k analyze --campaign 2026-autumn --as-of "$after_first" -o "$WORK/asof.json" 2>/dev/null
+check; cmp -s "$WORK/db1.json" "$WORK/asof.json" || fail "--as-of does not give the state before the change"
+expect_exit 2 "$WORK/out" -- k analyze --campaign 2026-autumn --as-of yesterday
+expect_contains "$WORK/out" "--as-of"
+# HTML from the store carries the campaign title.
+k analyze --campaign 2026-autumn -o "$WORK/db.html" 2>/dev/null
+expect_contains "$WORK/db.html" "2026年度 秋季演習"
+k campaign show 2026-autumn >"$WORK/out"
+expect_contains "$WORK/out" "submitted   30 organisations"
+expect_contains "$WORK/out" "#3"
+
+# --- users ------------------------------------------------------------------------------------
+echo "correct horse battery" | k user add alice --name "品質 花子" --role evaluator --org ORG-0001 >"$WORK/out"
+expect_contains "$WORK/out" "user alice added (roles: evaluator; organisations: ORG-0001)"
+echo "short" | expect_exit 2 "$WORK/out" -- k user add bob
+expect_contains "$WORK/out" "at least 10 characters"
+echo "correct horse battery" | expect_exit 4 "$WORK/out" -- k user add alice
+expect_exit 2 "$WORK/out" -- k user add carol --password "x"  # no password on the command line, ever
+echo "another good password" | k user passwd alice >"$WORK/out"
+expect_contains "$WORK/out" "password of alice changed"
+k user roles alice --add coordinator --add-org ORG-0002 >"$WORK/out"
+expect_contains "$WORK/out" "alice: roles coordinator,evaluator; organisations ORG-0001,ORG-0002"
+expect_exit 2 "$WORK/out" -- k user roles alice --add-org ORG-9999
+expect_contains "$WORK/out" "ORG-9999"
+expect_exit 2 "$WORK/out" -- k user roles alice --add wizard
+expect_contains "$WORK/out" "unknown role 'wizard'"
+k user roles alice --disable >"$WORK/out"
+expect_contains "$WORK/out" "disabled"
+k user list >"$WORK/out"
+expect_contains "$WORK/out" "品質 花子"
+expect_not_contains "$WORK/out" "argon2"
+
+# --- the audit log ------------------------------------------------------------------------------
+k audit --limit 0 --format json >"$WORK/audit.json"
+for action in campaign.create campaign.state revision.import org.put user.create user.password user.access; do
+  expect_contains "$WORK/audit.json" "\"$action\""
+done
+expect_not_contains "$WORK/audit.json" "argon2"
+expect_not_contains "$WORK/audit.json" "correct horse"
+k audit --type campaign --object 2026-autumn >"$WORK/out"
+expect_contains "$WORK/out" "campaign.create"
+
+# --- states and publishing ------------------------------------------------------------------------
+expect_exit 4 "$WORK/out" -- k campaign publish 2026-autumn
+expect_contains "$WORK/out" "open"
+k campaign close 2026-autumn >/dev/null
+expect_exit 4 "$WORK/out" -- k import --campaign 2026-autumn --responses "$WORK/s2.csv"
+k campaign create tiny --min-group 3 >/dev/null
+k campaign open tiny >/dev/null
+head -1 "$WORK/s1.csv" >"$WORK/two.csv"
+awk -F, 'NR > 1 && ($1 == "ORG-0001" || $1 == "ORG-0002")' "$WORK/s1.csv" >>"$WORK/two.csv"
+k import --campaign tiny --responses "$WORK/two.csv" >/dev/null
+k campaign close tiny >/dev/null
+expect_exit 4 "$WORK/out" -- k campaign publish tiny
+expect_contains "$WORK/out" "3"
+k campaign publish 2026-autumn >"$WORK/out"
+expect_contains "$WORK/out" "published"
+
+# --- bundles -----------------------------------------------------------------------------------------
+k export --campaign 2026-autumn -o "$WORK/bundle.json" >"$WORK/out"
+expect_contains "$WORK/out" "30 organisations, 32 revisions"
+expect_not_contains "$WORK/bundle.json" "argon2"
+"$KUNREN" init --db "sqlite:$WORK/elsewhere.db" >/dev/null
+"$KUNREN" import-bundle "$WORK/bundle.json" --db "sqlite:$WORK/elsewhere.db" >"$WORK/out"
+expect_contains "$WORK/out" "campaign 2026-autumn restored (30 organisations, 32 revisions, state published)"
+"$KUNREN" analyze --campaign 2026-autumn --db "sqlite:$WORK/elsewhere.db" -o "$WORK/restored.json" 2>/dev/null
+check; cmp -s "$WORK/db2.json" "$WORK/restored.json" || fail "the restored campaign analyses differently"
+"$KUNREN" analyze --campaign 2026-autumn --as-of "$after_first" --db "sqlite:$WORK/elsewhere.db" -o "$WORK/restored1.json" 2>/dev/null
+check; cmp -s "$WORK/db1.json" "$WORK/restored1.json" || fail "the restored campaign lost its history"
+expect_exit 4 "$WORK/out" -- "$KUNREN" import-bundle "$WORK/bundle.json" --db "sqlite:$WORK/elsewhere.db"
+expect_contains "$WORK/out" "2026-autumn"
+# A damaged bundle is refused whole.
+sed 's/"IMP-P0-01"/"IMP-P0-99"/' "$WORK/bundle.json" >"$WORK/damaged.json"
+"$KUNREN" init --db "sqlite:$WORK/third.db" >/dev/null
+expect_exit 2 "$WORK/out" -- "$KUNREN" import-bundle "$WORK/damaged.json" --db "sqlite:$WORK/third.db"
+"$KUNREN" campaign list --db "sqlite:$WORK/third.db" >"$WORK/out"
+expect_not_contains "$WORK/out" "2026-autumn"
+printf '{"schema": "kunren.bundle/1",\n "campaign": [}' >"$WORK/broken.json"
+expect_exit 2 "$WORK/out" -- "$KUNREN" import-bundle "$WORK/broken.json" --db "sqlite:$WORK/third.db"
+expect_contains "$WORK/out" "broken.json:2:"
+
+# --- backup ----------------------------------------------------------------------------------------------
+if [[ $BACKEND == sqlite ]]; then
+  k backup -o "$WORK/backup.db" >"$WORK/out"
+  check; [[ $(sqlite3 "$WORK/backup.db" "PRAGMA integrity_check") == ok ]] || fail "backup fails integrity_check"
+  "$KUNREN" analyze --campaign 2026-autumn --db "sqlite:$WORK/backup.db" -o "$WORK/backup.json" 2>/dev/null
+  check; cmp -s "$WORK/db2.json" "$WORK/backup.json" || fail "the backup analyses differently"
+else
+  expect_exit 4 "$WORK/out" -- k backup -o "$WORK/backup.db"
+  expect_contains "$WORK/out" "pg_dump"
+  check; [[ ! -e "$WORK/backup.db" ]] || fail "a backup file was written for PostgreSQL"
+fi

@@ -1,0 +1,111 @@
+// The campaign bundle file (store/bundle.hpp): what is written reads back the
+// same, and a bundle that was damaged or edited is refused with the place.
+#include <kunren/store/bundle.hpp>
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <kunren/store/campaign_data.hpp>
+
+#include "../test_support.hpp"
+
+namespace kunren::store {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+CampaignBundle sample_bundle() {
+  CampaignBundle b;
+  b.checklist = checklist_record(kunren::testing::make_checklist({"A=good,poor", "B=good,partial,poor,na"}), false);
+  b.checklist.registered_at = "2026-10-01T00:00:00.000000Z";
+  b.campaign = CampaignRecord{"c1", "秋季演習", b.checklist.id, b.checklist.version, "2026-10-01", "", 3,
+                              CampaignState::kClosed, "2026-10-01T01:00:00.000000Z", "2026-11-01T01:00:00.000000Z"};
+  b.orgs = {OrgRecord{"東邦化成 鹿島工場", "東邦化成株式会社", "化学", "1000〜4999人", "B", "2026-10-01T02:00:00.000000Z"},
+            OrgRecord{"o2", "Org Two", "", "", "A", "2026-10-01T02:00:00.000000Z"}};
+  b.imports = {ImportRecord{7, "c1", "answers.csv", std::string(64, 'a'), "cli:root", "2026-10-02T00:00:00.000000Z", 2, 0}};
+  b.revisions = {
+      Revision{0, "c1", "東邦化成 鹿島工場", 1, RevisionState::kSubmitted, "cli:root", "2026-10-02T00:00:00.000000Z", 7,
+               {Answer{"A", 1, "タブ\tと改行\nと\"引用\""}, Answer{"B", 0, "答えずにコメントだけ"}}},
+      Revision{0, "c1", "東邦化成 鹿島工場", 2, RevisionState::kDraft, "user:alice", "2026-10-03T00:00:00.000000Z", 0,
+               {Answer{"B", 4, ""}}},
+      Revision{0, "c1", "o2", 1, RevisionState::kSubmitted, "cli:root", "2026-10-02T00:00:00.000000Z", 7,
+               {Answer{"A", 2, ""}}}};
+  return b;
+}
+
+TEST(Bundle, WhatIsWrittenReadsBackTheSame) {
+  const CampaignBundle b = sample_bundle();
+  const std::string text = write_bundle(b, "2026-11-26T00:00:00.000000Z");
+  auto back = read_bundle(text, "b.json");
+  ASSERT_TRUE(back.is_ok()) << back.status().to_string();
+  EXPECT_EQ(back->campaign.title, "秋季演習");
+  EXPECT_EQ(back->campaign.state, CampaignState::kClosed);
+  EXPECT_EQ(back->checklist.sha256, b.checklist.sha256);
+  EXPECT_EQ(back->checklist.content, b.checklist.content);
+  ASSERT_EQ(back->orgs.size(), 2u);
+  EXPECT_EQ(back->orgs[0].pseudonym, "B");
+  ASSERT_EQ(back->revisions.size(), 3u);
+  EXPECT_EQ(back->revisions[0].answers, b.revisions[0].answers);
+  EXPECT_EQ(back->revisions[1].state, RevisionState::kDraft);
+  EXPECT_EQ(back->revisions[1].import_id, 0);
+  EXPECT_EQ(back->revisions[2].import_id, 7);
+  EXPECT_EQ(back->imports.at(0).revisions, 2);
+  // Writing what was read gives the same bytes: nothing is lost on the way.
+  EXPECT_EQ(write_bundle(*back, "2026-11-26T00:00:00.000000Z"), text);
+}
+
+// Applies `edit` to the JSON of the sample bundle and reads it back.
+Result<CampaignBundle> read_edited(const std::function<void(json&)>& edit) {
+  json j = json::parse(write_bundle(sample_bundle(), "2026-11-26T00:00:00.000000Z"));
+  edit(j);
+  return read_bundle(j.dump(1), "edited.json");
+}
+
+void expect_refused(const Result<CampaignBundle>& r, const std::string& field, const std::string& words) {
+  ASSERT_FALSE(r.is_ok()) << "accepted a bundle with a bad " << field;
+  EXPECT_EQ(r.status().kind(), ErrorKind::kBadInput);
+  EXPECT_EQ(r.status().where().file, "edited.json");
+  EXPECT_EQ(r.status().where().field, field) << r.status().to_string();
+  EXPECT_NE(r.status().message().find(words), std::string::npos) << r.status().to_string();
+}
+
+TEST(Bundle, AChangedChecklistNoLongerMatchesItsHash) {
+  expect_refused(read_edited([](json& j) { j["checklist"]["content"]["items"][0]["choices"][0]["level"] = "poor"; }),
+                 "checklist.sha256", "does not match");
+}
+
+TEST(Bundle, RevisionsMustNameOrganisationsAndImportsOfTheBundle) {
+  expect_refused(read_edited([](json& j) { j["revisions"][2]["org"] = "o9"; }), "revisions[2].org", "o9");
+  expect_refused(read_edited([](json& j) { j["revisions"][0]["import"] = 8; }), "revisions[0].import", "8");
+  expect_refused(read_edited([](json& j) { j["revisions"][1]["no"] = 1; }), "revisions[1].no", "twice");
+}
+
+TEST(Bundle, FieldsOfTheWrongTypeOrRangeAreNamedByPath) {
+  expect_refused(read_edited([](json& j) { j["schema"] = "kunren.bundle/2"; }), "schema", "kunren.bundle/1");
+  expect_refused(read_edited([](json& j) { j["campaign"]["state"] = "archived"; }), "campaign.state", "archived");
+  expect_refused(read_edited([](json& j) { j["campaign"]["min_group"] = 0; }), "campaign.min_group", "range");
+  expect_refused(read_edited([](json& j) { j["revisions"][0]["answers"][0]["choice"] = "1"; }),
+                 "revisions[0].answers[0].choice", "whole number");
+  expect_refused(read_edited([](json& j) { j["revisions"][0]["created_at"] = "2026-10-02"; }),
+                 "revisions[0].created_at", "not a time");
+  expect_refused(read_edited([](json& j) { j.erase("imports"); }), "imports", "array");
+}
+
+TEST(Bundle, ASyntaxErrorGivesLineAndCharacterColumn) {
+  auto r = read_bundle("{\"schema\": \"kunren.bundle/1\",\n \"campaign\": 「}", "b.json");
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_EQ(r.status().where().line, 2u);
+  EXPECT_EQ(r.status().where().column, 14u) << r.status().to_string();
+  EXPECT_NE(r.status().message().find("not valid JSON"), std::string::npos);
+}
+
+TEST(Bundle, NeverCarriesUsersOrPasswordHashes) {
+  const std::string text = write_bundle(sample_bundle(), "2026-11-26T00:00:00.000000Z");
+  EXPECT_EQ(text.find("argon2"), std::string::npos);
+  EXPECT_EQ(text.find("password"), std::string::npos);
+  EXPECT_EQ(json::parse(text).contains("users"), false);
+}
+
+}  // namespace
+}  // namespace kunren::store

@@ -1,0 +1,289 @@
+// Schema migrations of the SQL stores (src/kunren/store/migrations.cpp), on
+// SQLite and PostgreSQL: a database written by an older program (built with
+// OpenOptions::migrate_to) upgrades and keeps its data; a newer or older
+// schema is refused with a message that says what to do; and the append-only
+// tables really refuse UPDATE and DELETE.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <kunren/store/migrations.hpp>
+#include <kunren/store/sql.hpp>
+#include <kunren/store/store.hpp>
+
+#include "store_testing.hpp"
+
+namespace kunren::store {
+namespace {
+
+using kunren::testing::fails_with;
+using kunren::testing::FreshStores;
+using kunren::testing::mini_checklist;
+using kunren::testing::record_of;
+using kunren::testing::sqlite_path_of;
+
+const Actor k_actor{"cli:test"};
+const char* k_then = "2025-01-02T03:04:05.000000Z";
+
+class Migration : public ::testing::TestWithParam<std::string> {
+ protected:
+  Migration() : m_stores(GetParam()) {}
+
+  // A raw connection to the database behind `url`, for writing as an older
+  // program would have.
+  std::unique_ptr<sql::Connection> raw(const std::string& url) {
+    auto db = GetParam() == "sqlite" ? sql::open_sqlite_connection(sqlite_path_of(url), false, 2000)
+                                     : sql::open_postgres_connection(url, 5);
+    EXPECT_TRUE(db.is_ok()) << db.status().to_string();
+    if (!db) return nullptr;
+    if (GetParam() == "sqlite") EXPECT_TRUE((*db)->exec("PRAGMA foreign_keys=ON").is_ok());
+    return std::move(db).value();
+  }
+
+  static Result<std::unique_ptr<Store>> open(const std::string& url, bool migrate, int migrate_to = 0) {
+    OpenOptions options;
+    options.create = true;
+    options.migrate = migrate;
+    options.migrate_to = migrate_to;
+    return open_store(url, options);
+  }
+
+  // A database at schema `version` holding data in every table it has.
+  std::string database_at(int version) {
+    const std::string url = m_stores.new_url();
+    {
+      auto store = open(url, true, version);
+      EXPECT_TRUE(store.is_ok()) << store.status().to_string();
+      if (!store) return url;
+      auto info = (*store)->schema_info();
+      EXPECT_EQ(info->version, version);
+    }
+    auto db = raw(url);
+    if (!db) return url;
+    auto run = [&](const std::string& sql, const std::vector<sql::Value>& params) {
+      auto status = db->execute(sql, params);
+      EXPECT_TRUE(status.is_ok()) << sql << ": " << status.to_string();
+    };
+    const auto checklist = record_of(mini_checklist());
+    if (version >= 1) {
+      run("INSERT INTO checklist (id, version, sha256, content, builtin, registered_at) VALUES (?, ?, ?, ?, 0, ?)",
+          {checklist.id, checklist.version, checklist.sha256, checklist.content, std::string(k_then)});
+      run("INSERT INTO organization (id, name, industry, size, pseudonym, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+          {std::string("org-a"), std::string("株式会社A"), std::string("化学"), std::string("S"), std::string("A"),
+           std::string(k_then)});
+      run("INSERT INTO campaign (id, title, checklist_id, checklist_version, opens_on, closes_on, min_group, state, "
+          "created_at, updated_at) VALUES ('c1', '2025 訓練', ?, ?, '', '', 3, 'open', ?, ?)",
+          {checklist.id, checklist.version, std::string(k_then), std::string(k_then)});
+      run("INSERT INTO evaluation (campaign_id, org_id, created_at) VALUES ('c1', 'org-a', ?)", {std::string(k_then)});
+      run("INSERT INTO import (campaign_id, filename, sha256, actor, at, revisions, unchanged) "
+          "VALUES ('c1', 'answers.csv', 'abc', 'cli:old', ?, 1, 0)",
+          {std::string(k_then)});
+      run("INSERT INTO revision (evaluation_id, no, state, author, created_at, import_id) "
+          "SELECT e.id, 1, 'submitted', 'cli:old', ?, i.id FROM evaluation e, import i",
+          {std::string(k_then)});
+      run("INSERT INTO answer (revision_id, item_id, choice, comment) SELECT id, 'Q1', 2, ? FROM revision",
+          {std::string("タブ\tと改行\nのコメント")});
+    }
+    if (version >= 2) {
+      run("INSERT INTO app_user (login, display_name, password_hash, disabled, created_at) "
+          "VALUES ('alice', 'Alice', '$argon2id$x', 0, ?)",
+          {std::string(k_then)});
+      run("INSERT INTO user_role (login, role) VALUES ('alice', 'coordinator')", {});
+      run("INSERT INTO user_org (login, org_id) VALUES ('alice', 'org-a')", {});
+      run("INSERT INTO audit_log (at, actor, action, object_type, object_id, detail) "
+          "VALUES (?, 'cli:old', 'campaign.create', 'campaign', 'c1', '{}')",
+          {std::string(k_then)});
+    }
+    return url;
+  }
+
+  FreshStores m_stores;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, Migration, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(Migration, ThereAreAtLeastTwoMigrations) { EXPECT_GE(latest_schema_version(), 2); }
+
+TEST_P(Migration, EveryOlderSchemaWithDataUpgradesAndKeepsItsData) {
+  const int latest = latest_schema_version();
+  for (int version = 1; version < latest; ++version) {
+    SCOPED_TRACE("from version " + std::to_string(version));
+    const std::string url = database_at(version);
+
+    // Without --migrate the older schema is refused and left alone.
+    auto refused = open(url, false);
+    ASSERT_FALSE(refused.is_ok());
+    EXPECT_TRUE(fails_with(refused.status(), ErrorKind::kConflict,
+                           fmt::format("schema version {} is older than this program's {}; run 'kunren db migrate' "
+                                       "(make a backup first: kunren backup)",
+                                       version, latest)));
+
+    auto opened = open(url, true);
+    ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+    Store& s = **opened;
+    auto info = s.schema_info();
+    ASSERT_TRUE(info.is_ok());
+    EXPECT_EQ(info->version, latest);
+    EXPECT_EQ(info->latest, latest);
+    ASSERT_EQ(info->applied.size(), static_cast<std::size_t>(latest));
+    for (int v = 1; v <= latest; ++v) {
+      EXPECT_EQ(info->applied[v - 1].version, v);
+      EXPECT_FALSE(info->applied[v - 1].name.empty());
+    }
+
+    auto org = s.get_org("org-a");
+    ASSERT_TRUE(org.is_ok()) << org.status().to_string();
+    EXPECT_EQ(org->name, "株式会社A");
+    EXPECT_EQ(org->pseudonym, "A");
+    auto latest_revs = s.latest_revisions("c1", {});
+    ASSERT_TRUE(latest_revs.is_ok()) << latest_revs.status().to_string();
+    ASSERT_EQ(latest_revs->size(), 1u);
+    EXPECT_EQ(latest_revs->front().org, "org-a");
+    EXPECT_EQ(latest_revs->front().author, "cli:old");
+    EXPECT_EQ(latest_revs->front().created_at, k_then);
+    ASSERT_EQ(latest_revs->front().answers.size(), 1u);
+    EXPECT_EQ(latest_revs->front().answers[0], (Answer{"Q1", 2, "タブ\tと改行\nのコメント"}));
+    auto imports = s.list_imports("c1");
+    ASSERT_TRUE(imports.is_ok());
+    ASSERT_EQ(imports->size(), 1u);
+    EXPECT_EQ(imports->front().filename, "answers.csv");
+    if (version >= 2) {
+      auto user = s.get_user("alice");
+      ASSERT_TRUE(user.is_ok()) << user.status().to_string();
+      EXPECT_EQ(user->roles, std::vector<Role>{Role::kCoordinator});
+      EXPECT_EQ(user->orgs, std::vector<std::string>{"org-a"});
+    }
+
+    // The upgraded database works for new writes, numbering on from the old.
+    auto appended =
+        s.append_revisions("c1", {NewRevision{"org-a", RevisionState::kSubmitted, {{"Q1", 3, ""}}}}, nullptr, k_actor);
+    ASSERT_TRUE(appended.is_ok()) << appended.status().to_string();
+    auto history = s.revision_history("c1", "org-a");
+    ASSERT_TRUE(history.is_ok());
+    ASSERT_EQ(history->size(), 2u);
+    EXPECT_EQ(history->back().no, 2);
+    EXPECT_TRUE(s.create_user(User{"bob", "Bob", "", {Role::kObserver}, {}, false, {}}, k_actor).is_ok());
+  }
+}
+
+TEST_P(Migration, AnOlderDatabaseOpensAsItIsWhenNoMoreIsAsked) {
+  const std::string url = database_at(1);
+  auto opened = open(url, false, 1);
+  ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+  EXPECT_EQ((*opened)->schema_info()->version, 1);
+}
+
+TEST_P(Migration, ASchemaNewerThanTheProgramIsRefusedEvenWithMigrate) {
+  const std::string url = m_stores.new_url();
+  ASSERT_TRUE(open(url, true).is_ok());
+  const int latest = latest_schema_version();
+  {
+    auto db = raw(url);
+    ASSERT_NE(db, nullptr);
+    ASSERT_TRUE(
+        db->execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'from the future', ?)",
+                    {std::int64_t{latest + 1}, std::string(k_then)})
+            .is_ok());
+  }
+  for (bool migrate : {false, true}) {
+    auto refused = open(url, migrate);
+    ASSERT_FALSE(refused.is_ok());
+    EXPECT_TRUE(fails_with(refused.status(), ErrorKind::kConflict,
+                           fmt::format("the database schema is version {} but this kunren knows only up to {}; "
+                                       "use a newer kunren",
+                                       latest + 1, latest)));
+  }
+}
+
+TEST_P(Migration, ADatabaseWithoutASchemaIsRefusedWithoutCreateOrMigrate) {
+  const std::string url = m_stores.new_url();
+  if (GetParam() == "sqlite") {
+    // An empty file, as `touch` would leave.
+    { auto db = sql::open_sqlite_connection(sqlite_path_of(url), true, 100); }
+  }
+  OpenOptions options;  // neither create nor migrate
+  auto refused = open_store(url, options);
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_TRUE(fails_with(refused.status(), ErrorKind::kConflict, "no kunren schema"));
+  EXPECT_TRUE(fails_with(refused.status(), ErrorKind::kConflict, "kunren init"));
+}
+
+TEST_P(Migration, OpeningAgainAppliesNothingTwice) {
+  const std::string url = m_stores.new_url();
+  ASSERT_TRUE(open(url, true).is_ok());
+  auto first = (*open(url, true))->schema_info();
+  auto again = (*open(url, true))->schema_info();
+  ASSERT_TRUE(first.is_ok() && again.is_ok());
+  ASSERT_EQ(again->applied.size(), first->applied.size());
+  for (std::size_t i = 0; i < again->applied.size(); ++i) {
+    EXPECT_EQ(again->applied[i].applied_at, first->applied[i].applied_at);
+  }
+}
+
+// The append-only tables, changed behind the store's back with raw SQL.
+TEST_P(Migration, AppendOnlyTablesRefuseUpdateAndDelete) {
+  const std::string url = database_at(latest_schema_version());
+  const std::vector<std::string> refused = {
+      "UPDATE revision SET state = 'draft'", "DELETE FROM revision",
+      "UPDATE answer SET choice = 1",        "DELETE FROM answer",
+      "UPDATE import SET revisions = 9",     "DELETE FROM import",
+      "UPDATE audit_log SET actor = 'x'",    "DELETE FROM audit_log",
+  };
+  if (GetParam() == "sqlite") {
+    // Straight through the SQLite C API on the file, not through kunren.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(sqlite_path_of(url).c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+    for (const auto& sql : refused) {
+      char* error = nullptr;
+      int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+      EXPECT_NE(rc, SQLITE_OK) << sql;
+      EXPECT_NE(std::string(error != nullptr ? error : "").find("append-only"), std::string::npos) << sql;
+      sqlite3_free(error);
+    }
+    sqlite3_close(db);
+  } else {
+    auto db = raw(url);
+    ASSERT_NE(db, nullptr);
+    for (const auto& sql : refused) {
+      auto status = db->exec(sql);
+      EXPECT_FALSE(status.is_ok()) << sql;
+      EXPECT_NE(status.message().find("append-only"), std::string::npos) << sql << ": " << status.message();
+    }
+    EXPECT_FALSE(db->exec("TRUNCATE revision CASCADE").is_ok());
+  }
+  // Everything is still there.
+  auto store = open(url, false);
+  ASSERT_TRUE(store.is_ok()) << store.status().to_string();
+  auto revs = (*store)->latest_revisions("c1", {});
+  ASSERT_TRUE(revs.is_ok());
+  ASSERT_EQ(revs->size(), 1u);
+  EXPECT_EQ(revs->front().answers.size(), 1u);
+  EXPECT_EQ((*store)->list_audit({})->size(), 1u);
+}
+
+TEST_P(Migration, AnAnswerToARevisionThatDoesNotExistIsRefused) {
+  const std::string url = database_at(latest_schema_version());
+  auto db = raw(url);
+  ASSERT_NE(db, nullptr);
+  auto status = db->execute("INSERT INTO answer (revision_id, item_id, choice, comment) VALUES (987654, 'Q1', 1, '')");
+  EXPECT_EQ(status.kind(), ErrorKind::kConflict) << status.to_string();
+  // In a bulk insert the bad row is caught too (SQLite at once, PostgreSQL
+  // when the COPY ends).
+  auto revision = db->query_int("SELECT MIN(id) FROM revision", {});
+  ASSERT_TRUE(revision.is_ok()) << revision.status().to_string();
+  ASSERT_TRUE(db->begin().is_ok());
+  auto bulk = db->bulk_insert("answer", {"revision_id", "item_id", "choice", "comment"});
+  ASSERT_TRUE(bulk.is_ok()) << bulk.status().to_string();
+  for (const char* item : {"Q2", "Q3"}) {
+    ASSERT_TRUE((*bulk)->add({*revision, std::string(item), std::int64_t{1}, std::string()}).is_ok());
+  }
+  status = (*bulk)->add({std::int64_t{987654}, std::string("O1"), std::int64_t{1}, std::string()});
+  if (status.is_ok()) status = (*bulk)->finish();
+  bulk->reset();
+  EXPECT_EQ(status.kind(), ErrorKind::kConflict) << status.to_string();
+  db->rollback();
+}
+
+}  // namespace
+}  // namespace kunren::store
