@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include <kunren/model/checklist.hpp>
 #include <kunren/store/store.hpp>
 
@@ -38,5 +40,22 @@ Status check_new_revision(const model::Checklist& checklist, const NewRevision& 
 
 // The reason a campaign in `from` may not move to `to`, for a Conflict.
 std::string transition_refusal(const std::string& campaign, CampaignState from, CampaignState to);
+
+// --- rules.cpp: checks and messages every backend shares ---------------------------
+
+bool is_date(const std::string& s);   // "YYYY-MM-DD" (digits in place; the calendar is not checked)
+bool is_login(const std::string& s);  // [A-Za-z0-9._@-]+
+std::vector<Role> normalized_roles(std::vector<Role> roles);            // sorted, unique
+std::vector<std::string> normalized_ids(std::vector<std::string> ids);  // sorted, unique
+nlohmann::json role_names(const std::vector<Role>& roles);              // ["admin", …] for audit details
+// BadInput for an empty id, min_group < 1 or a period that is not YYYY-MM-DD.
+Status campaign_values_ok(const CampaignRecord& c);
+// BadInput unless sha256 is the hash of the content and the content is a
+// checklist with the record's id and version.
+Status checklist_record_ok(const ChecklistRecord& r);
+Status org_not_found(const std::string& id);
+Status campaign_not_found(const std::string& id);
+Status user_not_found(const std::string& login);
+Status checklist_not_found(const std::string& id, const std::string& version);
 
 }  // namespace kunren::store
