@@ -38,7 +38,7 @@ fresh_db() {  # fresh_db sqlite|postgresql RUN → prints a URL of an initialise
     rm -f "bench-$2.db" "bench-$2.db-wal" "bench-$2.db-shm"
     url="sqlite:$work/bench-$2.db"
   else
-    psql -X -q "${pg_base%/*}/postgres" -c "DROP DATABASE IF EXISTS bench_$2" -c "CREATE DATABASE bench_$2" >/dev/null
+    PGOPTIONS="-c client_min_messages=warning" psql -X -q "${pg_base%/*}/postgres" -c "DROP DATABASE IF EXISTS bench_$2" -c "CREATE DATABASE bench_$2" >/dev/null
     url="${pg_base%/*}/bench_$2"
   fi
   "$kunren" init --db "$url" >/dev/null
@@ -55,7 +55,7 @@ file_s=$(min "${file_times[@]}")
 printf '\nKunren %s store benchmark on %s (%s cores), %s\n' "$("$kunren" --version | cut -d' ' -f2)" "$(uname -m)" "$(nproc)" "$(date -u +%Y-%m-%dT%H:%MZ)"
 printf 'workload store-10k: 10,000 organisations × 75 items (%s MB CSV); file-based analyze %.2f s\n' \
   "$(awk -v b="$(stat -c %s "$csv")" 'BEGIN{printf "%.1f", b/1e6}')" "$file_s"
-printf '%-11s %10s %14s %13s %16s\n' backend "import s" "answers/s" "analyze s" "analyze ratio"
+printf '%-11s %10s %13s %14s %11s %14s\n' backend "import s" "import ratio" "answers/s" "analyze s" "analyze ratio"
 for backend in sqlite postgresql; do
   imports=() analyses=()
   for run in $(seq "$runs"); do
@@ -67,6 +67,6 @@ for backend in sqlite postgresql; do
   i=$(min "${imports[@]}") a=$(min "${analyses[@]}")
   answers=$(grep -c '' "$csv")
   awk -v b="$backend" -v i="$i" -v a="$a" -v f="$file_s" -v n="$((answers - 1))" 'BEGIN{
-    printf "%-11s %10.2f %14.0f %13.2f %15.1fx\n", b, i, n / i, a, a / f }'
+    printf "%-11s %10.2f %12.1fx %14.0f %11.2f %13.1fx\n", b, i, i / f, n / i, a, a / f }'
 done
-echo "(best of $runs runs, wall clock, end to end through the CLI; analyze ratio = analyze --campaign time / file-based analyze time)"
+echo "(best of $runs runs, wall clock, end to end through the CLI; ratios = time / file-based analyze time)"
