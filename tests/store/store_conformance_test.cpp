@@ -576,6 +576,35 @@ TEST_P(StoreConformance, AppendWithOneUnknownOrgAmongAThousandWritesNothing) {
   EXPECT_FALSE(got(s().find_import("c", source.sha256)).has_value());
 }
 
+TEST_P(StoreConformance, AppendRegistersOrganisationsInTheSameTransaction) {
+  open_campaign("c", factory_checklist());
+  std::vector<NewRevision> revisions;
+  AppendOptions options;
+  for (std::size_t i = 0; i < 50; ++i) {
+    revisions.push_back(rev(org_id(i), factory_answers(i)));
+    options.register_orgs.push_back(OrgRecord{org_id(i), "組織 " + std::to_string(i), "化学", "S", {}, {}});
+  }
+  // A bad answer at the end: neither the organisations nor the answers land.
+  revisions.back().answers[3].item = "NO-SUCH-ITEM";
+  auto before = dump(s());
+  auto failed = s().append_revisions("c", revisions, nullptr, k_actor, options);
+  EXPECT_TRUE(fails_with(failed.status(), ErrorKind::kBadInput, "NO-SUCH-ITEM"));
+  EXPECT_EQ(dump(s()), before) << "the organisations were registered although the append failed";
+  EXPECT_TRUE(got(s().list_orgs()).empty());
+
+  revisions.back().answers[3].item = factory_answers(49)[3].item;
+  auto done = s().append_revisions("c", revisions, nullptr, k_actor, options);
+  ASSERT_TRUE(done.is_ok()) << done.status().to_string();
+  EXPECT_EQ(done->created, 50u);
+  auto orgs = got(s().list_orgs());
+  ASSERT_EQ(orgs.size(), 50u);
+  EXPECT_FALSE(orgs[0].pseudonym.empty());
+  auto audit = got(s().list_audit());
+  ASSERT_GE(audit.size(), 2u);
+  EXPECT_EQ(audit[audit.size() - 2].action, "org.put");
+  EXPECT_EQ(audit.back().action, "revision.append");
+}
+
 TEST_P(StoreConformance, AppendWithOneBadItemAmongAThousandWritesNothing) {
   put_orgs(1000);
   open_campaign("c", factory_checklist());

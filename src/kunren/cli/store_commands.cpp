@@ -749,15 +749,14 @@ Handler define_import(CLI::App& app) {
                         unknown.size() > 5 ? ", …" : ""),
             Location{o->responses, 0, 0, "org"});
       }
-    } else {
-      // Registering organisations is idempotent: if the import below fails,
-      // running the same command again gives the same result.
-      std::vector<store::OrgRecord> records;
+    }
+    store::AppendOptions append;
+    if (orgs) {
+      // Registered in the same transaction as the answers: all or nothing.
       for (const auto& g : *orgs) {
         KUNREN_RETURN_IF_ERROR(check_org_id(g.id, "org"));
-        records.push_back(store::OrgRecord{g.id, g.name, g.industry, g.size, {}, {}});
+        append.register_orgs.push_back(store::OrgRecord{g.id, g.name, g.industry, g.size, {}, {}});
       }
-      KUNREN_RETURN_IF_ERROR((*db)->put_orgs(records, cli_actor()));
     }
 
     store::ImportRecord source;
@@ -765,7 +764,7 @@ Handler define_import(CLI::App& app) {
     source.filename = o->orgs.empty() ? o->responses : o->responses + " + " + o->orgs;
     source.sha256 = fingerprint;
     source.actor = cli_actor().name;
-    auto result = (*db)->append_revisions(campaign->id, revisions, &source, cli_actor());
+    auto result = (*db)->append_revisions(campaign->id, revisions, &source, cli_actor(), append);
     if (!result) return result.status();
     std::cout << fmt::format("{}: {} organisations answered; {} new revisions, {} unchanged → campaign {} (import #{})\n",
                              o->responses, revisions.size(), result->created, result->unchanged, campaign->id,

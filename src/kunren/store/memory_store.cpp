@@ -172,6 +172,21 @@ class MemoryStore final : public Store {
   Result<AppendResult> append_revisions(const std::string& campaign, const std::vector<NewRevision>& revisions,
                                         const ImportRecord* source, const Actor& actor,
                                         const AppendOptions& options) override {
+    if (!options.register_orgs.empty()) {
+      // The fake's transaction: register, append, and undo the registration
+      // if the append fails (audit ids are positions, so trimming is exact).
+      auto saved_orgs = m_orgs;
+      const std::size_t saved_audit = m_audit.size();
+      KUNREN_RETURN_IF_ERROR(put_orgs(options.register_orgs, actor));
+      AppendOptions rest = options;
+      rest.register_orgs.clear();
+      auto result = append_revisions(campaign, revisions, source, actor, rest);
+      if (!result) {
+        m_orgs = std::move(saved_orgs);
+        m_audit.resize(saved_audit);
+      }
+      return result;
+    }
     auto cit = m_campaigns.find(campaign);
     if (cit == m_campaigns.end()) return campaign_not_found(campaign);
     const CampaignRecord& c = cit->second;

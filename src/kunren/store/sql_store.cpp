@@ -287,6 +287,14 @@ Status SqlStore::read_revisions(const std::string& where, const std::vector<Valu
 // --- organisations -----------------------------------------------------------------
 
 Status SqlStore::put_orgs(const std::vector<OrgRecord>& orgs, const Actor& actor) {
+  KUNREN_RETURN_IF_ERROR(check_orgs(orgs));
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  KUNREN_RETURN_IF_ERROR(write_orgs(orgs, actor, now_utc()));
+  return tx.commit();
+}
+
+Status SqlStore::check_orgs(const std::vector<OrgRecord>& orgs) {
   std::set<std::string> seen;
   for (const auto& o : orgs) {
     if (o.id.empty()) return Status::bad_input("an organisation id is empty", Location{{}, 0, 0, "org"});
@@ -295,14 +303,15 @@ Status SqlStore::put_orgs(const std::vector<OrgRecord>& orgs, const Actor& actor
                                Location{{}, 0, 0, "org"});
     }
   }
-  sql::Transaction tx(*m_db);
-  KUNREN_RETURN_IF_ERROR(tx.begin());
+  return Status::ok();
+}
+
+Status SqlStore::write_orgs(const std::vector<OrgRecord>& orgs, const Actor& actor, const Timestamp& now) {
   if (m_db->dialect() == sql::Dialect::kPostgres) {
     // Pseudonyms are assigned over every organisation: one assigner at a time
     // (readers are not blocked).
     KUNREN_RETURN_IF_ERROR(m_db->exec("LOCK TABLE organization IN SHARE ROW EXCLUSIVE MODE"));
   }
-  const Timestamp now = now_utc();
   std::unordered_map<std::string, OrgRecord> existing;
   std::vector<model::Organization> all;
   KUNREN_RETURN_IF_ERROR(
@@ -335,8 +344,7 @@ Status SqlStore::put_orgs(const std::vector<OrgRecord>& orgs, const Actor& actor
     }
     KUNREN_RETURN_IF_ERROR((*bulk)->finish());
   }
-  KUNREN_RETURN_IF_ERROR(audit(now, actor, "org.put", "org", "", json{{"added", added}, {"updated", updated}}));
-  return tx.commit();
+  return audit(now, actor, "org.put", "org", "", json{{"added", added}, {"updated", updated}});
 }
 
 Result<std::vector<OrgRecord>> SqlStore::list_orgs() {
@@ -467,8 +475,11 @@ Status SqlStore::set_campaign_state(const std::string& id, CampaignState to, con
 Result<AppendResult> SqlStore::append_revisions(const std::string& campaign, const std::vector<NewRevision>& revisions,
                                                 const ImportRecord* source, const Actor& actor,
                                                 const AppendOptions& options) {
+  KUNREN_RETURN_IF_ERROR(check_orgs(options.register_orgs));
+  const Timestamp now = now_utc();
   sql::Transaction tx(*m_db);
   KUNREN_RETURN_IF_ERROR(tx.begin());
+  if (!options.register_orgs.empty()) KUNREN_RETURN_IF_ERROR(write_orgs(options.register_orgs, actor, now));
   // FOR SHARE: the campaign cannot be closed under us; appends do not wait
   // for each other here.
   auto found = find_campaign(campaign, Lock::kShare);
@@ -513,7 +524,6 @@ Result<AppendResult> SqlStore::append_revisions(const std::string& campaign, con
     orgs.push_back(r.org);
   }
 
-  const Timestamp now = now_utc();
   KUNREN_RETURN_IF_ERROR(ensure_evaluations(campaign, orgs, now));
 
   // Lock this call's evaluations (all of the campaign's for a large call),

@@ -89,6 +89,11 @@ class SqlStore final : public Store {
   Status audit(const Timestamp& at, const Actor& actor, const char* action, const char* object_type,
                const std::string& object_id, const nlohmann::json& detail);
   Status insert_checklist(const ChecklistRecord& record, const Timestamp& now);
+  // put_orgs in two halves, so that append_revisions can register
+  // organisations inside its own transaction: the checks that need no
+  // database, then the writes (REQUIRES: a transaction is open).
+  static Status check_orgs(const std::vector<OrgRecord>& orgs);
+  Status write_orgs(const std::vector<OrgRecord>& orgs, const Actor& actor, const Timestamp& now);
   Status ensure_evaluations(const std::string& campaign, const std::vector<std::string>& orgs, const Timestamp& now);
   Result<std::vector<std::int64_t>> write_revisions(const std::vector<RevisionToWrite>& rows,
                                                     const std::function<void(std::size_t, std::size_t)>& progress);

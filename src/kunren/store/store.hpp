@@ -209,6 +209,10 @@ struct AppendOptions {
   // transaction (default: none). Used for progress output and by the crash
   // tests, which kill the process from here.
   std::function<void(std::size_t, std::size_t)> progress;
+  // Organisations to register or update first, exactly as put_orgs would
+  // (and audited as "org.put"), in the same transaction as the revisions:
+  // if the append fails, they are not registered either (default: none).
+  std::vector<OrgRecord> register_orgs;
 };
 
 struct AppendResult {
