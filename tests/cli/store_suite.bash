@@ -157,6 +157,7 @@ expect_contains "$WORK/out" "published"
 k export --campaign 2026-autumn -o "$WORK/bundle.json" >"$WORK/out"
 expect_contains "$WORK/out" "30 organisations, 32 revisions"
 expect_not_contains "$WORK/bundle.json" "argon2"
+expect_eq "$(stat -c %a "$WORK/bundle.json")" 600 "the bundle holds names and answers: owner only"
 "$KUNREN" init --db "sqlite:$WORK/elsewhere.db" >/dev/null
 "$KUNREN" import-bundle "$WORK/bundle.json" --db "sqlite:$WORK/elsewhere.db" >"$WORK/out"
 expect_contains "$WORK/out" "campaign 2026-autumn restored (30 organisations, 32 revisions, state published)"
@@ -180,6 +181,8 @@ expect_contains "$WORK/out" "broken.json:2:"
 if [[ $BACKEND == sqlite ]]; then
   k backup -o "$WORK/backup.db" >"$WORK/out"
   check; [[ $(sqlite3 "$WORK/backup.db" "PRAGMA integrity_check") == ok ]] || fail "backup fails integrity_check"
+  expect_eq "$(stat -c %a "$WORK/backup.db")" 600 "backup readable by its owner only"
+  expect_eq "$(stat -c %a "$WORK/kunren.db")" 600 "database readable by its owner only"
   "$KUNREN" analyze --campaign 2026-autumn --db "sqlite:$WORK/backup.db" -o "$WORK/backup.json" 2>/dev/null
   check; cmp -s "$WORK/db2.json" "$WORK/backup.json" || fail "the backup analyses differently"
 else

@@ -69,6 +69,21 @@ TEST(WriteFileAtomic, WritesIntoAPipeOrDeviceInsteadOfReplacingIt) {
   EXPECT_TRUE(S_ISFIFO(sb.st_mode)) << "the pipe was replaced by a plain file";
 }
 
+TEST(WriteFileAtomic, OwnerOnlyFilesAreMode600WhateverTheUmask) {
+  kunren::testing::TempDir dir;
+  const std::string path = dir.path("bundle.json");
+  const mode_t old = ::umask(022);
+  Status st = write_file_atomic(path, "{}", FileAccess::kOwnerOnly);
+  Status plain = write_file_atomic(dir.path("report.html"), "<p>");
+  ::umask(old);
+  ASSERT_TRUE(st.is_ok() && plain.is_ok());
+  struct stat sb {};
+  ASSERT_EQ(::stat(path.c_str(), &sb), 0);
+  EXPECT_EQ(sb.st_mode & 0777, 0600u);
+  ASSERT_EQ(::stat(dir.path("report.html").c_str(), &sb), 0);
+  EXPECT_EQ(sb.st_mode & 0777, 0644u);
+}
+
 TEST(WriteStreamAtomic, AFailingWriterLeavesTheOldFileUntouched) {
   kunren::testing::TempDir dir;
   const std::string path = dir.write("out.csv", "previous report");

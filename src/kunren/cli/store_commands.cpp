@@ -358,7 +358,8 @@ Handler define_campaign_create(CLI::App& app) {
     if (!checklist) return checklist.status();
     auto db = open_db(o->url);
     if (!db) return db.status();
-    const bool builtin = o->checklist.find('.') == std::string::npos && o->checklist.find('/') == std::string::npos;
+    const auto ids = io::builtin_checklist_ids();
+    const bool builtin = std::find(ids.begin(), ids.end(), o->checklist) != ids.end();
     auto record = store::register_checklist(**db, *checklist, builtin, cli_actor());
     if (!record) return record.status();
     store::CampaignRecord c;
@@ -789,7 +790,8 @@ Handler define_export(CLI::App& app) {
     if (!db) return db.status();
     auto bundle = (*db)->export_campaign(o->campaign);
     if (!bundle) return bundle.status();
-    KUNREN_RETURN_IF_ERROR(util::write_file_atomic(o->out, store::write_bundle(*bundle, store::now_utc())));
+    KUNREN_RETURN_IF_ERROR(util::write_file_atomic(o->out, store::write_bundle(*bundle, store::now_utc()),
+                                                   util::FileAccess::kOwnerOnly));
     store::AuditEntry e;
     e.actor = cli_actor().name;
     e.action = "campaign.export";

@@ -1,7 +1,11 @@
 // sql::Connection over SQLite 3 (see sql.hpp). Prepared statements are
 // cached by SQL text for the life of the connection.
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <unordered_map>
 
@@ -200,6 +204,15 @@ Result<std::unique_ptr<Connection>> open_sqlite_connection(const std::string& pa
   std::error_code ec;
   if (!create && !std::filesystem::exists(path, ec)) {
     return Status::not_found(fmt::format("no database at {}; create one with 'kunren init'", path));
+  }
+  if (create && !std::filesystem::exists(path, ec)) {
+    // The database holds password hashes and companies' answers: readable by
+    // its owner only. SQLite gives its -wal and -shm files the same mode.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) {
+      return Status::io_error(fmt::format("cannot create the database {}: {}", path, std::strerror(errno)));
+    }
+    if (fd >= 0) ::close(fd);
   }
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);

@@ -56,6 +56,8 @@ Status sqlite_backup(const std::string& source, const std::string& target, int b
     return Status::io_error(fmt::format("cannot read {} for the backup: {}", source, message));
   }
   sqlite3_busy_timeout(from, busy_timeout_ms);
+  // Like the database itself, the copy is readable by its owner only.
+  if (int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
   if (sqlite3_open_v2(temp.c_str(), &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
     std::string message = sqlite3_errmsg(to);
     close_both();

@@ -86,17 +86,21 @@ Result<MappedFile> MappedFile::open(const std::string& path) {
   return from_string(std::move(buf));
 }
 
-Status write_file_atomic(const std::string& path, std::string_view content) {
-  return write_stream_atomic(path, [&](std::ostream& out) {
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    return Status::ok();
-  });
+Status write_file_atomic(const std::string& path, std::string_view content, FileAccess access) {
+  return write_stream_atomic(
+      path,
+      [&](std::ostream& out) {
+        out.write(content.data(), static_cast<std::streamsize>(content.size()));
+        return Status::ok();
+      },
+      access);
 }
 
 // Output files are replaced atomically (write beside, then rename) so that a
 // failed run never leaves a half-written report. They are not fsync'ed: they
 // are derived data that can be produced again; durability is the store's job.
-Status write_stream_atomic(const std::string& path, const std::function<Status(std::ostream&)>& write) {
+Status write_stream_atomic(const std::string& path, const std::function<Status(std::ostream&)>& write,
+                           FileAccess access) {
   if (path == "-") {
     KUNREN_RETURN_IF_ERROR(write(std::cout));
     std::cout.flush();
@@ -123,6 +127,13 @@ Status write_stream_atomic(const std::string& path, const std::function<Status(s
   std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
   if (!out) {
     return Status::io_error(fmt::format("cannot create output file: {}", std::strerror(errno)), Location{path});
+  }
+  // Restricted before the first byte is written, so no one can open it in between.
+  if (access == FileAccess::kOwnerOnly && ::chmod(tmp.c_str(), 0600) != 0) {
+    out.close();
+    ::unlink(tmp.c_str());
+    return Status::io_error(fmt::format("cannot restrict access to the output file: {}", std::strerror(errno)),
+                            Location{path});
   }
   Status st = write(out);
   out.close();

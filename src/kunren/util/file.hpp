@@ -41,13 +41,19 @@ class MappedFile {
   std::string_view m_view;
 };
 
+// Who may read a written file: the umask's default, or the owner only (for
+// files as sensitive as the database, such as campaign bundles).
+enum class FileAccess { kDefault, kOwnerOnly };
+
 // Writes `content` to `path` atomically ("-" writes to standard output).
 // On failure the target is untouched and the temporary file removed.
-Status write_file_atomic(const std::string& path, std::string_view content);
+Status write_file_atomic(const std::string& path, std::string_view content,
+                         FileAccess access = FileAccess::kDefault);
 
 // Like write_file_atomic, for output produced by a writer on a stream (large
 // outputs that should not be held in memory twice). The target appears only
 // if `write` returns ok and every byte was written.
-Status write_stream_atomic(const std::string& path, const std::function<Status(std::ostream&)>& write);
+Status write_stream_atomic(const std::string& path, const std::function<Status(std::ostream&)>& write,
+                           FileAccess access = FileAccess::kDefault);
 
 }  // namespace kunren::util
