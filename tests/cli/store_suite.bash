@@ -102,6 +102,16 @@ expect_contains "$WORK/out" "--as-of"
 # HTML from the store carries the campaign title.
 k analyze --campaign 2026-autumn -o "$WORK/db.html" 2>/dev/null
 expect_contains "$WORK/db.html" "2026年度 秋季演習"
+# Every revision stays: ORG-0001 has its first answers and the changed ones.
+k campaign revisions 2026-autumn --org ORG-0001 >"$WORK/out"
+expect_eq "$(grep -c '^ORG-0001 ' "$WORK/out")" 2 "revisions of ORG-0001"
+expect_contains "$WORK/out" "(import #1)"
+expect_contains "$WORK/out" "(import #3)"
+k campaign revisions 2026-autumn --org ORG-0001 --format json >"$WORK/rev.json"
+expect_contains "$WORK/rev.json" '"no": 2'
+expect_contains "$WORK/rev.json" '"answers": ['
+k campaign revisions 2026-autumn >"$WORK/out"
+expect_eq "$(grep -c '^ORG-' "$WORK/out")" 30 "latest revision of each organisation"
 k campaign show 2026-autumn >"$WORK/out"
 expect_contains "$WORK/out" "submitted   30 organisations"
 expect_contains "$WORK/out" "#3"

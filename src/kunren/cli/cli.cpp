@@ -318,6 +318,8 @@ const std::vector<Command>& commands() {
       {"campaign", "close", "Close a campaign to answers (open → closed)", define_campaign_close},
       {"campaign", "publish", "Publish a closed campaign's pooled results (needs the minimum group)",
        define_campaign_publish},
+      {"campaign", "revisions", "List revisions: the latest of each organisation, or one organisation's history",
+       define_campaign_revisions},
       {"user", "add", "Add a user; the password is read from the terminal or standard input", define_user_add},
       {"user", "list", "List users, their roles and organisations", define_user_list},
       {"user", "passwd", "Set a user's password (from the terminal or standard input)", define_user_passwd},
@@ -336,7 +338,7 @@ const std::map<std::string, std::string>& group_help() {
       {"checklist", "Built-in and custom checklists: list, show, validate"},
       {"db", "The database schema: migrate, status"},
       {"org", "Organisations: add, list, import"},
-      {"campaign", "Campaigns: create, list, show, open, close, publish"},
+      {"campaign", "Campaigns: create, list, show, open, close, publish, revisions"},
       {"user", "Users and their roles: add, list, passwd, roles"},
   };
   return k_groups;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -521,6 +522,73 @@ Handler define_campaign_close(CLI::App& app) {
 }
 Handler define_campaign_publish(CLI::App& app) {
   return define_state_change(app, store::CampaignState::kPublished, "is published");
+}
+
+Handler define_campaign_revisions(CLI::App& app) {
+  struct Opts {
+    std::string url, id, org, format;
+  };
+  auto o = std::make_shared<Opts>();
+  app.add_option("ID", o->id, "Campaign id")->required();
+  app.add_option("--org", o->org, "Every revision of this organisation (default: the latest of each)");
+  add_format_option(app, o->format);
+  app.footer("Nothing submitted is ever overwritten: every import or save is a new revision, listed here. "
+             "With --format json the answers are included.");
+  add_db_option(app, o->url);
+  return [o]() -> Status {
+    auto db = open_db(o->url);
+    if (!db) return db.status();
+    Result<std::vector<store::Revision>> revisions = std::vector<store::Revision>{};
+    if (o->org.empty()) {
+      store::LatestQuery q;
+      q.state = std::nullopt;
+      revisions = (*db)->latest_revisions(o->id, q);
+    } else {
+      revisions = (*db)->revision_history(o->id, o->org);
+    }
+    if (!revisions) return revisions.status();
+    if (o->format == "json") {
+      json out = json::array();
+      for (const auto& r : *revisions) {
+        json answers = json::array();
+        for (const auto& a : r.answers) {
+          json one = {{"item", a.item}, {"choice", a.choice == 0 ? json(nullptr) : json(a.choice)}};
+          if (!a.comment.empty()) one["comment"] = a.comment;
+          answers.push_back(std::move(one));
+        }
+        out.push_back({{"org", r.org}, {"no", r.no}, {"state", store::to_string(r.state)}, {"author", r.author},
+                       {"created_at", r.created_at}, {"import", r.import_id == 0 ? json(nullptr) : json(r.import_id)},
+                       {"answers", std::move(answers)}});
+      }
+      std::cout << out.dump(2) << '\n';
+      return Status::ok();
+    }
+    std::vector<std::vector<std::string>> rows = {{"ORG", "NO", "STATE", "AT", "ANSWERS", "CHANGED", "BY"}};
+    const std::vector<store::Answer>* previous = nullptr;
+    for (const auto& r : *revisions) {
+      std::size_t answered = 0;
+      for (const auto& a : r.answers) answered += a.choice != 0 ? 1 : 0;
+      std::string changed = "-";
+      if (!o->org.empty() && previous != nullptr) {
+        // Items whose answer or comment differ from the previous revision.
+        std::map<std::string, const store::Answer*> before;
+        for (const auto& a : *previous) before.emplace(a.item, &a);
+        std::size_t n = 0;
+        for (const auto& a : r.answers) {
+          auto it = before.find(a.item);
+          if (it == before.end() || !(*it->second == a)) ++n;
+          if (it != before.end()) before.erase(it);
+        }
+        changed = std::to_string(n + before.size());
+      }
+      previous = &r.answers;
+      rows.push_back({r.org, std::to_string(r.no), store::to_string(r.state), r.created_at.substr(0, 19) + "Z",
+                      std::to_string(answered), changed,
+                      r.author + (r.import_id != 0 ? fmt::format(" (import #{})", r.import_id) : std::string())});
+    }
+    print_table(rows);
+    return Status::ok();
+  };
 }
 
 // --- users --------------------------------------------------------------------------
