@@ -37,4 +37,22 @@ for r in a:$ea b:$eb; do
   else expect_contains "$WORK/out" "submitted   0 organisations"; fi
 done
 
+# Schema versions: an older database is refused until `db migrate`, which
+# keeps its data; a newer one is refused with the reason. (The "older" one is
+# this database with migration 2 taken back out by hand.)
+k backup -o "$WORK/old.db" >/dev/null
+sqlite3 "$WORK/old.db" "DROP TABLE audit_log; DROP TABLE user_org; DROP TABLE user_role; DROP TABLE app_user;
+  DELETE FROM schema_migrations WHERE version = 2;"
+expect_exit 4 "$WORK/out" -- "$KUNREN" campaign list --db "sqlite:$WORK/old.db"
+expect_contains "$WORK/out" "kunren db migrate"
+"$KUNREN" db migrate --db "sqlite:$WORK/old.db" >"$WORK/out"
+expect_contains "$WORK/out" "migrated to schema version 2"
+"$KUNREN" campaign show 2026-autumn --db "sqlite:$WORK/old.db" >"$WORK/out"
+expect_contains "$WORK/out" "submitted   30 organisations"
+sqlite3 "$WORK/old.db" "INSERT INTO schema_migrations VALUES (99, 'from the future', '2030-01-01T00:00:00.000000Z')"
+expect_exit 4 "$WORK/out" -- "$KUNREN" campaign list --db "sqlite:$WORK/old.db"
+expect_contains "$WORK/out" "use a newer kunren"
+expect_exit 4 "$WORK/out" -- "$KUNREN" db migrate --db "sqlite:$WORK/old.db"
+expect_contains "$WORK/out" "version 99"
+
 finish
