@@ -37,6 +37,14 @@ for r in a:$ea b:$eb; do
   else expect_contains "$WORK/out" "submitted   0 organisations"; fi
 done
 
+# At a terminal the password is asked twice (script(1) gives the command a
+# pseudo-terminal; the lines are typed ahead, which must not be thrown away).
+printf 'terminal-password-1\nterminal-password-1\n' | script -qec "$KUNREN user add tty-user --db $DB" /dev/null >"$WORK/out" 2>&1
+expect_contains "$WORK/out" "Repeat the password:"
+expect_contains "$WORK/out" "user tty-user added"
+printf 'terminal-password-1\nsomething-else-2\n' | script -qec "$KUNREN user passwd tty-user --db $DB" /dev/null >"$WORK/out" 2>&1 || true
+expect_contains "$WORK/out" "the two passwords differ"
+
 # Schema versions: an older database is refused until `db migrate`, which
 # keeps its data; a newer one is refused with the reason. (The "older" one is
 # this database with migration 2 taken back out by hand.)

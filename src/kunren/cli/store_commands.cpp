@@ -83,10 +83,10 @@ Result<std::string> read_new_password() {
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     auto ask = [&](const char* prompt) {
       std::cerr << prompt << std::flush;
-      tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+      tcsetattr(STDIN_FILENO, TCSANOW, &quiet);  // TCSANOW: keep what was typed ahead
       std::string line;
       std::getline(std::cin, line);
-      tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+      tcsetattr(STDIN_FILENO, TCSANOW, &old);
       std::cerr << '\n';
       return line;
     };
