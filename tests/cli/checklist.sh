@@ -2,7 +2,13 @@
 source "$(dirname "$0")/lib.bash"
 # --help comes from the one subcommand table and lists every command.
 "$KUNREN" --help > "$WORK/help"
-for cmd in checklist analyze sample; do expect_contains "$WORK/help" "$cmd"; done
+for cmd in checklist analyze sample init db org campaign user import export import-bundle backup audit; do
+  expect_contains "$WORK/help" "  $cmd "
+done
+for group in checklist db org campaign user; do
+  "$KUNREN" "$group" --help >"$WORK/help-$group"
+  check; grep -q "Subcommands:" "$WORK/help-$group" || fail "$group --help lists no subcommands"
+done
 "$KUNREN" checklist --help > "$WORK/help"
 for cmd in list show validate; do expect_contains "$WORK/help" "$cmd"; done
 "$KUNREN" checklist list > "$WORK/list"

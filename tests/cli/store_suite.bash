@@ -45,6 +45,11 @@ check; [[ $(grep -c '"pseudonym"' "$WORK/orgs.json") -eq 30 ]] || fail "org list
 # --- campaigns --------------------------------------------------------------------------
 expect_exit 2 "$WORK/out" -- k campaign create "bad id!" --checklist factory-ir
 expect_contains "$WORK/out" "not a valid campaign id"
+# A custom checklist registered by a campaign shows in the list beside the built-in ones.
+k campaign create mini-drill --checklist "$DATA/mini-checklist.yaml" >/dev/null
+k checklist list >"$WORK/out"
+expect_contains "$WORK/out" "built-in"
+expect_contains "$WORK/out" "database (sha256"
 k campaign create 2026-autumn --title "2026年度 秋季演習" --min-group 3 --opens 2026-10-01 --closes 2026-11-30 >"$WORK/out"
 expect_contains "$WORK/out" "campaign 2026-autumn created (draft; checklist factory-ir"
 expect_exit 4 "$WORK/out" -- k campaign create 2026-autumn

@@ -24,6 +24,7 @@
 #include <kunren/report/html_report.hpp>
 #include <kunren/report/json_report.hpp>
 #include <kunren/sample/generator.hpp>
+#include <kunren/store/backends.hpp>
 #include <kunren/store/campaign_data.hpp>
 #include <kunren/util/file.hpp>
 #include <kunren/util/status.hpp>
@@ -63,15 +64,38 @@ std::string format_from_path(const std::string& path, const std::string& fallbac
 // --- checklist ---------------------------------------------------------------
 
 Handler define_checklist_list(CLI::App& app) {
-  auto lang = std::make_shared<std::string>("ja");
-  app.add_option("--lang", *lang, "Language of the titles (ja|en)")->check(CLI::IsMember({"ja", "en"}));
-  return [lang]() -> Status {
-    std::cout << fmt::format("{:<16} {:<8} {:>6}  {}\n", "ID", "VERSION", "ITEMS", "TITLE");
+  struct Opts {
+    std::string lang = "ja", db;
+  };
+  auto o = std::make_shared<Opts>();
+  app.add_option("--lang", o->lang, "Language of the titles (ja|en)")->check(CLI::IsMember({"ja", "en"}));
+  add_db_option(app, o->db);
+  auto* db_option = app.get_option("--db");
+  app.footer("Also lists the checklists registered in the database (--db, $KUNREN_DB or ./kunren.db) when there is one.");
+  return [o, db_option]() -> Status {
+    std::vector<std::vector<std::string>> rows = {{"ID", "VERSION", "ITEMS", "SOURCE", "TITLE"}};
     for (const auto& id : io::builtin_checklist_ids()) {
       auto c = io::load_builtin_checklist(id);
       if (!c) return c.status();
-      std::cout << fmt::format("{:<16} {:<8} {:>6}  {}\n", c->id, c->version, c->items.size(), c->title.text(*lang));
+      rows.push_back({c->id, c->version, std::to_string(c->items.size()), "built-in", c->title.text(o->lang)});
     }
+    // The database is optional here: without one, the built-in list is the answer,
+    // unless the user named a database that cannot be opened.
+    const bool named = db_option->count() > 0 || std::getenv("KUNREN_DB") != nullptr;
+    auto db = open_for_command(o->db);
+    if (!db && (named || db.status().kind() != ErrorKind::kNotFound)) return db.status();
+    if (db) {
+      auto stored = (*db)->list_checklists();
+      if (!stored) return stored.status();
+      for (const auto& record : *stored) {
+        if (record.builtin) continue;
+        auto c = store::checklist_of(record);
+        if (!c) return c.status();
+        rows.push_back({record.id, record.version, std::to_string((*c)->items.size()),
+                        "database (sha256 " + record.sha256.substr(0, 12) + ")", (*c)->title.text(o->lang)});
+      }
+    }
+    print_table(rows);
     return Status::ok();
   };
 }

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -28,6 +29,10 @@ struct Command {
   const char* help;
   std::function<Handler(CLI::App&)> define;
 };
+
+// Prints rows as columns padded to the widest cell (East Asian wide
+// characters count two columns); the first row is the header.
+void print_table(const std::vector<std::vector<std::string>>& rows);
 
 // Prints warnings to standard error, one per line.
 void warn(const Warnings& warnings);

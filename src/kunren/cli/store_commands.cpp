@@ -31,41 +31,6 @@ namespace {
 using nlohmann::json;
 using store::Store;
 
-// Terminal columns a text takes: East Asian wide characters take two, so
-// that tables with Japanese names line up.
-std::size_t display_width(std::string_view s) {
-  std::size_t width = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    char32_t cp = 0;
-    std::size_t n = util::utf8_sequence_length(s, i, &cp);
-    if (n == 0) n = 1, cp = '?';
-    bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
-                (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000;
-    width += wide ? 2 : 1;
-    i += n;
-  }
-  return width;
-}
-
-// Prints rows as columns padded to the widest cell; the last column is not padded.
-void print_table(const std::vector<std::vector<std::string>>& rows) {
-  if (rows.empty()) return;
-  std::vector<std::size_t> widths(rows[0].size(), 0);
-  for (const auto& row : rows) {
-    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], display_width(row[c]));
-  }
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      line += row[c];
-      if (c + 1 < row.size()) line += std::string(widths[c] - display_width(row[c]) + 2, ' ');
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    std::cout << line << '\n';
-  }
-}
-
 void add_format_option(CLI::App& app, std::string& format) {
   format = "table";
   app.add_option("--format", format, "Output format (table|json; default table)")->check(CLI::IsMember({"table", "json"}));
