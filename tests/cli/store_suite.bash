@@ -36,9 +36,9 @@ expect_contains "$WORK/out" "nothing to do"
 
 # --- organisations ---------------------------------------------------------------------
 k org import "$WORK/orgs.csv" >"$WORK/out"
-expect_contains "$WORK/out" "30 organisations (30 added, 0 updated)"
+expect_contains "$WORK/out" "30 organisations (30 added, 0 updated, 0 unchanged)"
 k org import "$WORK/orgs.csv" >"$WORK/out"
-expect_contains "$WORK/out" "(0 added, 30 updated)"
+expect_contains "$WORK/out" "(0 added, 0 updated, 30 unchanged)"
 k org list --format json >"$WORK/orgs.json"
 check; [[ $(grep -c '"pseudonym"' "$WORK/orgs.json") -eq 30 ]] || fail "org list does not show 30 pseudonyms"
 
@@ -121,6 +121,21 @@ k campaign show 2026-autumn >"$WORK/out"
 expect_contains "$WORK/out" "submitted   30 organisations"
 expect_contains "$WORK/out" "#3"
 
+# An organisation listed in the orgs file that answered nothing counts in n
+# from the store exactly as from the files (a fresh database, so that the
+# pseudonyms are assigned over the same organisations in one go).
+cp "$WORK/orgs.csv" "$WORK/orgs31.csv"
+echo "ORG-0031,無回答工業 本社工場,化学,300人未満" >>"$WORK/orgs31.csv"
+"$KUNREN" init --db "sqlite:$WORK/silent.db" >/dev/null
+"$KUNREN" campaign create silent --db "sqlite:$WORK/silent.db" >/dev/null
+"$KUNREN" campaign open silent --db "sqlite:$WORK/silent.db" >/dev/null
+"$KUNREN" import --campaign silent --responses "$WORK/s1.csv" --orgs "$WORK/orgs31.csv" --db "sqlite:$WORK/silent.db" >"$WORK/out"
+expect_contains "$WORK/out" "31 new revisions"
+"$KUNREN" analyze --responses "$WORK/s1.csv" --orgs "$WORK/orgs31.csv" -o "$WORK/file31.json" 2>/dev/null
+"$KUNREN" analyze --campaign silent --db "sqlite:$WORK/silent.db" -o "$WORK/db31.json" 2>/dev/null
+expect_contains "$WORK/db31.json" '"organizations": 31'
+check; cmp -s "$WORK/file31.json" "$WORK/db31.json" || fail "a silent organisation makes analyze --campaign differ from the files"
+
 # --- users ------------------------------------------------------------------------------------
 echo "correct horse battery" | k user add alice --name "品質 花子" --role evaluator --org ORG-0001 >"$WORK/out"
 expect_contains "$WORK/out" "user alice added (roles: evaluator; organisations: ORG-0001)"
@@ -136,6 +151,8 @@ expect_exit 2 "$WORK/out" -- k user roles alice --add-org ORG-9999
 expect_contains "$WORK/out" "ORG-9999"
 expect_exit 2 "$WORK/out" -- k user roles alice --add wizard
 expect_contains "$WORK/out" "unknown role 'wizard'"
+expect_exit 2 "$WORK/out" -- k user roles alice --add observer --disable
+expect_contains "$WORK/out" "separate commands"
 k user roles alice --disable >"$WORK/out"
 expect_contains "$WORK/out" "disabled"
 k user list >"$WORK/out"

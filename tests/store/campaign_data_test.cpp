@@ -46,9 +46,11 @@ class CampaignDataTest : public ::testing::Test {
   model::Checklist checklist;
 };
 
-TEST_F(CampaignDataTest, OrganisationsWithNothingGetNoRevisionAndCommentsOnOneCellAreJoined) {
+TEST_F(CampaignDataTest, EveryListedOrganisationGetsARevisionAndCommentsOnOneCellAreJoined) {
   auto revisions = revisions_from_responses(checklist, three_orgs(checklist));
-  ASSERT_EQ(revisions.size(), 2u);
+  ASSERT_EQ(revisions.size(), 3u);
+  EXPECT_EQ(revisions[2].org, "o3");
+  EXPECT_TRUE(revisions[2].answers.empty()) << "listed, answered nothing: an empty submitted revision";
   EXPECT_EQ(revisions[0].org, "o1");
   ASSERT_EQ(revisions[0].answers.size(), 2u);
   EXPECT_EQ(revisions[0].answers[0], (Answer{"A", 1, "first\nsecond"}));
@@ -61,8 +63,10 @@ TEST_F(CampaignDataTest, AnswersComeBackOutOfTheStoreAsTheyWentIn) {
   ASSERT_TRUE(db->append_revisions("c", revisions_from_responses(checklist, in), nullptr, k_actor).is_ok());
   auto out = submitted_responses(*db, "c", checklist);
   ASSERT_TRUE(out.is_ok()) << out.status().to_string();
-  ASSERT_EQ(out->orgs.size(), 2u);  // o3 never submitted: not counted in n
+  ASSERT_EQ(out->orgs.size(), 3u);  // o3 answered nothing but was in the file: counted in n, as from files
   EXPECT_EQ(out->orgs[0].id, "o1");
+  EXPECT_EQ(out->answer(2, 0), model::k_no_answer);
+  EXPECT_EQ(out->answer(2, 1), model::k_no_answer);
   EXPECT_FALSE(out->orgs[0].pseudonym.empty());
   EXPECT_EQ(out->answer(0, 0), 1);
   EXPECT_EQ(out->answer(0, 1), 3);
@@ -88,6 +92,7 @@ TEST_F(CampaignDataTest, AsOfShowsTheAnswersOfThatMoment) {
 TEST_F(CampaignDataTest, DraftsDoNotCountUntilSubmitted) {
   auto revisions = revisions_from_responses(checklist, three_orgs(checklist));
   revisions[1].state = RevisionState::kDraft;
+  revisions[2].state = RevisionState::kDraft;
   ASSERT_TRUE(db->append_revisions("c", revisions, nullptr, k_actor).is_ok());
   auto out = submitted_responses(*db, "c", checklist);
   ASSERT_EQ(out->orgs.size(), 1u);

@@ -191,7 +191,6 @@ TEST_P(SqliteTwoProcesses, EachImportFinishesOrFailsBusyAndNothingAcknowledgedIs
   auto opened = open_store(url);
   ASSERT_TRUE(opened) << opened.status().to_string();
   auto& s = **opened;
-  std::map<std::string, std::map<std::string, std::set<std::int64_t>>> acknowledged;  // campaign → org → ids
   std::map<std::string, std::size_t> imports_ok;
   std::size_t busy = 0;
   std::vector<std::int64_t> first_id(2, 0), last_id(2, 0);
@@ -222,13 +221,14 @@ TEST_P(SqliteTwoProcesses, EachImportFinishesOrFailsBusyAndNothingAcknowledgedIs
       ++imports_ok[campaigns[w]];
       if (first_id[w] == 0) first_id[w] = import_id;
       last_id[w] = import_id;
-      for (std::size_t o = 0; o < k_process_orgs; ++o) acknowledged[campaigns[w]][org_id(o)];
     }
     EXPECT_EQ(lines, k_process_rounds) << "writer " << w << " reported every import";
   }
   RecordProperty("busy_failures", static_cast<int>(busy));
-  // Import ids are store-wide: the writers took turns.
-  if (last_id[0] != first_id[0] && last_id[1] != first_id[1]) {
+  // Import ids are store-wide: each writer's first import came before the
+  // other's last, so the two really ran side by side (the pipes make them).
+  if (busy == 0) {
+    ASSERT_GE(k_process_rounds, 2u);
     EXPECT_TRUE(first_id[0] < last_id[1] && first_id[1] < last_id[0]) << "the writers did not overlap";
   }
   // Revisions of acknowledged imports are all there and numbered 1..n.

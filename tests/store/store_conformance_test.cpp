@@ -15,6 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include <kunren/model/responses.hpp>
+#include <kunren/store/backends.hpp>
+#include <kunren/store/sql.hpp>
 #include <kunren/store/store.hpp>
 #include <kunren/util/sha256.hpp>
 
@@ -869,6 +871,29 @@ TEST_P(StoreConformance, LatestRevisionsAsOfATimeGiveWhatWasLatestThen) {
   EXPECT_TRUE(fails_with(s().latest_revisions("c", then).status(), ErrorKind::kBadInput, "yesterday"));
 }
 
+// A campaign whose last revision carries a time ahead of this host's clock
+// (written by a host whose clock runs fast, or restored from such a bundle):
+// the next revision must still come after it, or --as-of would show revision
+// 2 as older than revision 1.
+TEST_P(StoreConformance, RevisionTimesFollowRevisionNumbersEvenWhenTheClockIsBehind) {
+  mini_world(2);
+  append({rev(org_id(0), {{"Q1", 1, {}}})});
+  auto bundle = got(s().export_campaign("c"));
+  bundle.campaign.id = "ahead";
+  for (auto& r : bundle.revisions) r.campaign = "ahead", r.created_at = "2100-01-01T00:00:00.000000Z";
+  ASSERT_TRUE(s().restore_campaign(bundle, k_actor).is_ok());
+  append({rev(org_id(0), {{"Q1", 2, {}}}), rev(org_id(1), {{"Q1", 3, {}}})}, nullptr, {}, "ahead");
+  auto history = got(s().revision_history("ahead", org_id(0)));
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_GT(history[1].created_at, history[0].created_at);
+  EXPECT_GT(got(s().revision_history("ahead", org_id(1))).at(0).created_at, "2100-01-01T00:00:00.000000Z");
+  LatestQuery then;
+  then.as_of = history[0].created_at;
+  EXPECT_EQ(got(s().latest_revisions("ahead", then)).at(0).no, 1);
+  then.as_of = history[1].created_at;
+  EXPECT_EQ(got(s().latest_revisions("ahead", then)).at(0).no, 2);
+}
+
 TEST_P(StoreConformance, LatestRevisionsOfOneOrganisation) {
   mini_world(3);
   append({rev(org_id(0), {{"Q1", 1, {}}}), rev(org_id(1), {{"Q1", 2, {}}})});
@@ -1297,6 +1322,229 @@ TEST_P(StoreConformance, RestoreWithABadAnswerIsBadInputAndWritesNothing) {
   auto before = dump(*fresh);
   EXPECT_TRUE(fails_with(fresh->restore_campaign(bundle, k_actor), ErrorKind::kBadInput, "NO-SUCH-ITEM"));
   EXPECT_EQ(dump(*fresh), before);
+}
+
+// The mini checklist under `version`, with item Q3 given Q1's four choices
+// instead of its two: what a bundle edited by hand could hold.
+model::Checklist widened_mini_checklist(const std::string& version) {
+  auto c = mini_checklist(version);
+  c.items.at(*c.find_item("Q3")).choices = c.items.at(*c.find_item("Q1")).choices;
+  return c;
+}
+
+// A bundle whose checklist content was changed but kept the stored sha256 is
+// checked against the STORED checklist, never its own copy, and its content
+// never reaches the process-wide checklist cache. The cache must be cold for
+// that hash (as in a process that did not register the checklist itself):
+// the SQL backends get the checklist straight into their table; the fake can
+// only register it through the store, which parses it.
+TEST_P(StoreConformance, RestoreChecksAnswersAgainstTheStoredChecklistNotTheBundlesCopyUnderTheSameHash) {
+  const std::string version = "poison-" + GetParam();  // a hash no other test of this process parses
+  const auto genuine = record_of(mini_checklist(version));
+  const std::string url = m_stores.new_url();
+  auto store = got(kunren::testing::FreshStores::open(url));
+  ASSERT_NE(store, nullptr);
+  if (GetParam() == "memory") {
+    ASSERT_OK(store->put_checklist(genuine, k_actor));
+  } else {
+    auto db = GetParam() == "sqlite" ? sql::open_sqlite_connection(kunren::testing::sqlite_path_of(url), false, 2000)
+                                     : sql::open_postgres_connection(url, 5);
+    ASSERT_OK(db);
+    ASSERT_OK((*db)->execute(
+        "INSERT INTO checklist (id, version, sha256, content, builtin, registered_at) VALUES (?, ?, ?, ?, 0, ?)",
+        {genuine.id, genuine.version, genuine.sha256, genuine.content, std::string("2026-01-01T00:00:00.000000Z")}));
+  }
+  const Timestamp then = "2026-01-02T00:00:00.000000Z";
+  CampaignBundle b;
+  b.campaign = {"p", "forged", genuine.id, genuine.version, {}, {}, 1, CampaignState::kClosed, then, then};
+  b.checklist = record_of(widened_mini_checklist(version));
+  b.checklist.sha256 = genuine.sha256;  // changed content, old hash
+  b.orgs = {{"a", "A", {}, {}, "A", then}};
+  b.revisions = {Revision{0, "p", "a", 1, RevisionState::kSubmitted, "cli:test", then, 0, {{"Q3", 4, {}}}}};
+  auto before = dump(*store);
+  EXPECT_TRUE(fails_with(store->restore_campaign(b, k_actor), ErrorKind::kBadInput, "Q3"))
+      << "Q3 has two choices in the stored checklist";
+  EXPECT_EQ(dump(*store), before);
+
+  // The stored checklist still means what it says for every later call.
+  ASSERT_OK(store->put_orgs({{"a", "A", {}, {}, {}, {}}}, k_actor));
+  CampaignRecord c{"q", "genuine", genuine.id, genuine.version, {}, {}, 1, CampaignState::kOpen, {}, {}};
+  ASSERT_OK(store->create_campaign(c, k_actor));
+  EXPECT_TRUE(
+      fails_with(store->append_revisions("q", {rev("a", {{"Q3", 4, {}}})}, nullptr, k_actor).status(),
+                 ErrorKind::kBadInput, "Q3"));
+}
+
+TEST(ChecklistCache, AContentThatDoesNotHashToItsSha256IsRefusedAndNeverCached) {
+  const auto genuine = record_of(mini_checklist("cache-test"));
+  auto forged = record_of(widened_mini_checklist("cache-test"));
+  forged.sha256 = genuine.sha256;
+  EXPECT_TRUE(fails_with(checklist_of(forged).status(), ErrorKind::kBadInput, "sha256"));
+  auto parsed = checklist_of(genuine);
+  ASSERT_TRUE(parsed) << parsed.status().to_string();
+  EXPECT_EQ((*parsed)->items.at(*(*parsed)->find_item("Q3")).choices.size(), 2u)
+      << "the genuine checklist, not the forged content";
+}
+
+// A NUL byte would be cut off by PostgreSQL (libpq passes C strings) but kept
+// by SQLite and the fake; so every backend refuses it, other control
+// characters and broken UTF-8 alike, naming the field and writing nothing.
+TEST_P(StoreConformance, TextWithANulAControlCharacterOrBrokenUtf8IsBadInputNamingTheField) {
+  mini_world(2);
+  ASSERT_OK(s().create_user(user("bob"), k_actor));
+  const std::string nul("Acme\0Evil", 9);
+  const std::string broken = "Acme \xff";
+  const auto before = dump(s());
+  auto refused = [&](const Status& st, std::string_view field) {
+    EXPECT_TRUE(fails_with(st, ErrorKind::kBadInput, field));
+    EXPECT_EQ(dump(s()), before) << field;
+  };
+  // organisations: put_orgs, and append's register_orgs (the same check)
+  refused(s().put_orgs({{"n", nul, {}, {}, {}, {}}}, k_actor), "name");
+  refused(s().put_orgs({{"n", "N", broken, {}, {}, {}}}, k_actor), "industry");
+  refused(s().put_orgs({{"n", "N", {}, "L\n", {}, {}}}, k_actor), "size");
+  refused(s().put_orgs({{nul, "N", {}, {}, {}, {}}}, k_actor), "organisation id");
+  AppendOptions options;
+  options.register_orgs = {{"n", nul, {}, {}, {}, {}}};
+  refused(s().append_revisions("c", {rev("n", {{"Q1", 1, {}}})}, nullptr, k_actor, options).status(), "name");
+  // campaigns
+  CampaignRecord c;
+  c.id = "c2";
+  c.title = nul;
+  c.checklist_id = "mini";
+  c.checklist_version = "1";
+  refused(s().create_campaign(c, k_actor), "title");
+  c.title = "ok";
+  c.id = "c2\t";
+  refused(s().create_campaign(c, k_actor), "campaign id");
+  // users
+  auto u = user("alice");
+  u.display_name = nul;
+  refused(s().create_user(u, k_actor), "display name");
+  // the actor of a mutating call
+  refused(s().put_orgs({{"n", "N", {}, {}, {}, {}}}, Actor{nul}), "actor");
+  refused(s().set_campaign_state("c", CampaignState::kClosed, Actor{broken}), "actor");
+  refused(s().set_user_disabled("bob", true, Actor{"cli:\x1b[31m"}), "actor");
+  refused(s().append_revisions("c", {rev(org_id(0), {{"Q1", 1, {}}})}, nullptr, Actor{nul}).status(), "actor");
+  ImportRecord source;
+  source.filename = nul;
+  source.sha256 = std::string(64, 'c');
+  refused(s().append_revisions("c", {rev(org_id(0), {{"Q1", 1, {}}})}, &source, k_actor).status(), "file name");
+  // audit entries
+  AuditEntry e;
+  e.actor = "t";
+  e.action = "test.event";
+  e.object_type = "user";
+  e.object_id = nul;
+  refused(s().append_audit(e), "object id");
+  e.object_id = "x";
+  e.actor = broken;
+  refused(s().append_audit(e), "actor");
+  // A detail may span lines (it is JSON text); a comment may too.
+  e.actor = "t";
+  e.detail = "{\n\t\"a\": 1\r\n}";
+  EXPECT_OK(s().append_audit(e));
+  EXPECT_EQ(got(s().list_audit()).back().detail, e.detail);
+}
+
+TEST_P(StoreConformance, RestoreRefusesABundleWithATextCheckTextRefusesAndWritesNothing) {
+  fill_bundle_world(*this);
+  const auto original = got(s().export_campaign("c"));
+  auto fresh = m_stores.open_new();
+  ASSERT_NE(fresh, nullptr);
+  const auto before = dump(*fresh);
+  const std::string nul("x\0y", 3);
+  auto refused = [&](auto change, std::string_view field) {
+    CampaignBundle b = original;
+    change(b);
+    EXPECT_TRUE(fails_with(fresh->restore_campaign(b, k_actor), ErrorKind::kBadInput, field));
+    EXPECT_EQ(dump(*fresh), before) << field;
+  };
+  refused([&](CampaignBundle& b) { b.campaign.title = nul; }, "title");
+  refused([&](CampaignBundle& b) { b.campaign.updated_at += '\n'; }, "updated_at");
+  refused([&](CampaignBundle& b) { b.orgs.at(0).name = nul; }, "name");
+  refused([&](CampaignBundle& b) { b.orgs.at(1).pseudonym = nul; }, "pseudonym");
+  refused([&](CampaignBundle& b) { b.imports.at(0).filename = nul; }, "filename");
+  refused([&](CampaignBundle& b) { b.imports.at(0).actor = "cli:\x1b[31m"; }, "actor");
+  refused([&](CampaignBundle& b) { b.revisions.at(0).author = nul; }, "author");
+  refused([&](CampaignBundle& b) { b.revisions.at(1).created_at = "2026-01-01\xff"; }, "created_at");
+  EXPECT_TRUE(fails_with(fresh->restore_campaign(original, Actor{nul}), ErrorKind::kBadInput, "actor"));
+  EXPECT_EQ(dump(*fresh), before);
+  EXPECT_OK(fresh->restore_campaign(original, k_actor));
+}
+
+// The checks of restore are planned once for every backend (plan_restore):
+// each mistake gets the same error and words everywhere.
+TEST_P(StoreConformance, RestoreRefusesAMalformedBundleAlikeOnEveryBackend) {
+  fill_bundle_world(*this);
+  const auto original = got(s().export_campaign("c"));
+  auto fresh = m_stores.open_new();
+  ASSERT_NE(fresh, nullptr);
+  const auto before = dump(*fresh);
+  auto refused = [&](auto change, ErrorKind kind, std::string_view words) {
+    CampaignBundle b = original;
+    change(b);
+    EXPECT_TRUE(fails_with(fresh->restore_campaign(b, k_actor), kind, words));
+    EXPECT_EQ(dump(*fresh), before) << words;
+  };
+  refused([](CampaignBundle& b) { b.checklist.version = "2"; }, ErrorKind::kBadInput, "but the bundle holds");
+  refused([](CampaignBundle& b) { b.orgs.push_back(b.orgs.at(0)); }, ErrorKind::kBadInput, "appears more than once");
+  refused([](CampaignBundle& b) { b.imports.push_back(b.imports.at(0)); }, ErrorKind::kBadInput,
+          fmt::format("import {} appears more than once", original.imports.at(0).id));
+  refused(
+      [](CampaignBundle& b) {
+        b.revisions.at(1).org = b.revisions.at(0).org;
+        b.revisions.at(1).no = b.revisions.at(0).no;
+      },
+      ErrorKind::kBadInput, "twice or out of range");
+  refused([](CampaignBundle& b) { b.revisions.at(0).import_id = 99; }, ErrorKind::kBadInput, "which the bundle lacks");
+  refused([](CampaignBundle& b) { b.revisions.at(0).org = "ghost"; }, ErrorKind::kNotFound, "ghost");
+  refused([](CampaignBundle& b) { b.checklist.content += ' '; }, ErrorKind::kBadInput, "sha256");
+}
+
+// `campaign list` counts without reading answers.
+TEST_P(StoreConformance, LatestRevisionsWithoutAnswersAreTheSameRevisionsWithEmptyAnswers) {
+  mini_world(3);
+  ImportRecord source{0, {}, "a.csv", util::sha256_hex("a"), {}, {}, 0, 0};
+  append({rev(org_id(0), {{"Q1", 1, {}}, {"O1", 0, "メモ"}}), rev(org_id(1), {{"Q2", 2, {}}})}, &source);
+  append({rev(org_id(1), {{"Q2", 3, {}}}, RevisionState::kDraft), rev(org_id(2), {{"Q3", 1, {}}})});
+  for (auto state : {std::optional<RevisionState>(RevisionState::kSubmitted), std::optional<RevisionState>()}) {
+    for (const std::string& org : {std::string(), org_id(1)}) {
+      SCOPED_TRACE(org + (state ? " submitted" : " any"));
+      LatestQuery full;
+      full.state = state;
+      full.org = org;
+      LatestQuery bare = full;
+      bare.with_answers = false;
+      const auto a = got(s().latest_revisions("c", full));
+      const auto b = got(s().latest_revisions("c", bare));
+      ASSERT_FALSE(a.empty());
+      ASSERT_EQ(a.size(), b.size());
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(std::tie(a[i].id, a[i].campaign, a[i].org, a[i].no, a[i].state, a[i].author, a[i].created_at,
+                           a[i].import_id),
+                  std::tie(b[i].id, b[i].campaign, b[i].org, b[i].no, b[i].state, b[i].author, b[i].created_at,
+                           b[i].import_id));
+        EXPECT_FALSE(a[i].answers.empty());
+        EXPECT_TRUE(b[i].answers.empty()) << b[i].org;
+      }
+    }
+  }
+}
+
+// Every backend checks as_of first (BadInput), then the campaign, then the
+// organisation (NotFound).
+TEST_P(StoreConformance, LatestRevisionsCheckAsOfThenCampaignThenOrganisation) {
+  mini_world(1);
+  LatestQuery q;
+  q.as_of = "yesterday";
+  EXPECT_TRUE(fails_with(s().latest_revisions("nope", q).status(), ErrorKind::kBadInput, "yesterday"));
+  q.org = "ghost";
+  EXPECT_TRUE(fails_with(s().latest_revisions("c", q).status(), ErrorKind::kBadInput, "yesterday"));
+  EXPECT_TRUE(fails_with(s().latest_revisions("nope", q).status(), ErrorKind::kBadInput, "yesterday"));
+  q.as_of.clear();
+  EXPECT_TRUE(fails_with(s().latest_revisions("nope", q).status(), ErrorKind::kNotFound, "nope"));
+  EXPECT_TRUE(fails_with(s().latest_revisions("c", q).status(), ErrorKind::kNotFound, "ghost"));
 }
 
 // --- backup --------------------------------------------------------------------------

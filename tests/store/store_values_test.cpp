@@ -68,6 +68,33 @@ TEST(RedactUrl, HidesPasswordsInTheUserPartAndInParameters) {
   EXPECT_EQ(redact_url("sqlite:kunren.db"), "sqlite:kunren.db");
 }
 
+TEST(UrlWithoutPassword, LeavesAUrlSomeoneCanCopyIntoPgDump) {
+  EXPECT_EQ(url_without_password("postgresql://kunren:s3cret@db:5432/kunren"), "postgresql://kunren@db:5432/kunren");
+  EXPECT_EQ(url_without_password("postgresql://k@h/db?password=s3cret&sslmode=require"),
+            "postgresql://k@h/db?sslmode=require");
+  EXPECT_EQ(url_without_password("postgresql://k@h/db?sslmode=require&password=s3cret"),
+            "postgresql://k@h/db?sslmode=require");
+  EXPECT_EQ(url_without_password("postgresql://k@h/db?password=s3cret"), "postgresql://k@h/db");
+  EXPECT_EQ(url_without_password("postgresql://k@h/db"), "postgresql://k@h/db");
+}
+
+TEST(RedactSecrets, HidesThePasswordAsWrittenAndDecodedInAnyMessage) {
+  const std::string url = "postgresql://kunren:p%40ss%zz@db/kunren";
+  const std::string message = "invalid percent-encoded token: \"p%40ss%zz\" (p@ss%zz)";
+  const std::string redacted = redact_secrets(message, url);
+  EXPECT_EQ(redacted.find("p%40ss"), std::string::npos) << redacted;
+  EXPECT_EQ(redacted.find("p@ss"), std::string::npos) << redacted;
+  EXPECT_NE(redacted.find("***"), std::string::npos);
+  EXPECT_EQ(redact_secrets("nothing secret here", "postgresql://k@h/db"), "nothing secret here");
+}
+
+TEST(OpenStore, AConnectionErrorNeverCarriesThePassword) {
+  // A malformed percent-escape in the password: libpq refuses the URL itself.
+  auto s = open_store("postgresql://kunren:hunter2%zzsecret@127.0.0.1:1/kunren");
+  ASSERT_FALSE(s.is_ok());
+  EXPECT_EQ(s.status().to_string().find("hunter2"), std::string::npos) << s.status().to_string();
+}
+
 TEST(OpenStore, UnknownSchemesAreBadInputOnTheDbOption) {
   auto s = open_store("mysql://x@y/z");
   ASSERT_FALSE(s.is_ok());

@@ -162,28 +162,23 @@ Handler define_db_migrate(CLI::App& app) {
   auto url = std::make_shared<std::string>();
   add_db_option(app, *url);
   return [url]() -> Status {
-    // Open without migrating first, to say what will change.
-    store::OpenOptions probe;
-    auto before = store::open_store(*url, probe);
-    int from = -1;
-    if (before) {
-      auto info = (*before)->schema_info();
-      if (info) from = info->version;
-    } else if (before.status().kind() != ErrorKind::kConflict) {
-      return before.status();  // missing, unreachable or newer than this program
+    // A database that opens as it is needs nothing; only an older schema is
+    // a Conflict that migrating resolves (a newer one is refused again below).
+    auto current = store::open_store(*url, store::OpenOptions{});
+    if (current) {
+      auto info = (*current)->schema_info();
+      if (!info) return info.status();
+      std::cout << fmt::format("{}: schema version {} is current; nothing to do\n", (*current)->url(), info->version);
+      return Status::ok();
     }
-    before = Status::ok();
+    if (current.status().kind() != ErrorKind::kConflict) return current.status();  // missing or unreachable
     store::OpenOptions options;
     options.migrate = true;
     auto db = store::open_store(*url, options);
     if (!db) return db.status();
     auto info = (*db)->schema_info();
     if (!info) return info.status();
-    if (from == info->version) {
-      std::cout << fmt::format("{}: schema version {} is current; nothing to do\n", (*db)->url(), info->version);
-    } else {
-      std::cout << fmt::format("{}: migrated to schema version {}\n", (*db)->url(), info->version);
-    }
+    std::cout << fmt::format("{}: migrated to schema version {}\n", (*db)->url(), info->version);
     return Status::ok();
   };
 }
@@ -277,18 +272,23 @@ Handler define_org_import(CLI::App& app) {
     if (!db) return db.status();
     auto before = (*db)->list_orgs();
     if (!before) return before.status();
-    std::set<std::string> known;
-    for (const auto& g : *before) known.insert(g.id);
+    std::map<std::string, const store::OrgRecord*> known;
+    for (const auto& g : *before) known.emplace(g.id, &g);
     std::vector<store::OrgRecord> records;
-    std::size_t added = 0;
+    std::size_t added = 0, updated = 0;
     for (const auto& g : *orgs) {
       KUNREN_RETURN_IF_ERROR(check_org_id(g.id, "org"));
-      added += known.count(g.id) == 0 ? 1 : 0;
+      auto it = known.find(g.id);
+      if (it == known.end()) {
+        ++added;
+      } else if (it->second->name != g.name || it->second->industry != g.industry || it->second->size != g.size) {
+        ++updated;
+      }
       records.push_back(store::OrgRecord{g.id, g.name, g.industry, g.size, {}, {}});
     }
     KUNREN_RETURN_IF_ERROR((*db)->put_orgs(records, cli_actor()));
-    std::cout << fmt::format("{}: {} organisations ({} added, {} updated)\n", o->file, records.size(), added,
-                             records.size() - added);
+    std::cout << fmt::format("{}: {} organisations ({} added, {} updated, {} unchanged)\n", o->file, records.size(),
+                             added, updated, records.size() - added - updated);
     return Status::ok();
   };
 }
@@ -354,11 +354,15 @@ struct CampaignCounts {
 };
 
 Result<CampaignCounts> count_campaign(Store& db, const std::string& id) {
+  // Counting needs the revisions, not their answers.
   store::LatestQuery any;
   any.state = std::nullopt;
+  any.with_answers = false;
   auto latest_any = db.latest_revisions(id, any);
   if (!latest_any) return latest_any.status();
-  auto latest_sub = db.latest_revisions(id);
+  store::LatestQuery submitted;
+  submitted.with_answers = false;
+  auto latest_sub = db.latest_revisions(id, submitted);
   if (!latest_sub) return latest_sub.status();
   return CampaignCounts{latest_sub->size(), latest_any->size() - latest_sub->size()};
 }
@@ -671,6 +675,12 @@ Handler define_user_roles(CLI::App& app) {
   app.footer("Without options, prints the user's roles and organisations.");
   add_db_option(app, o->url);
   return [o]() -> Status {
+    const bool changes_access = !o->add.empty() || !o->remove.empty() || !o->add_orgs.empty() || !o->remove_orgs.empty();
+    if (changes_access && (o->disable || o->enable)) {
+      // Each is one transaction; together they would be two.
+      return Status::bad_input("change roles or organisations and --disable/--enable in separate commands",
+                               Location{{}, 0, 0, o->disable ? "--disable" : "--enable"});
+    }
     auto add = parse_roles(o->add);
     if (!add) return add.status();
     auto remove = parse_roles(o->remove);
@@ -800,7 +810,7 @@ Handler define_import(CLI::App& app) {
     source.actor = cli_actor().name;
     auto result = (*db)->append_revisions(campaign->id, revisions, &source, cli_actor(), append);
     if (!result) return result.status();
-    std::cout << fmt::format("{}: {} organisations answered; {} new revisions, {} unchanged → campaign {} (import #{})\n",
+    std::cout << fmt::format("{}: {} organisations; {} new revisions, {} unchanged → campaign {} (import #{})\n",
                              o->responses, revisions.size(), result->created, result->unchanged, campaign->id,
                              result->import_id);
     return Status::ok();

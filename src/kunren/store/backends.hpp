@@ -6,8 +6,11 @@
 // guarded by a mutex.
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -25,8 +28,15 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const 
 // postgres_store.cpp: `url` is a libpq connection URI.
 Result<std::unique_ptr<Store>> open_postgres_store(const std::string& url, const OpenOptions& options);
 
+// The canonical time one microsecond after `t` (a canonical time). Appends
+// use it to keep revision times increasing with revision numbers even when
+// clocks disagree (several hosts on one PostgreSQL, a clock set back).
+Timestamp timestamp_after(const Timestamp& t);
+
 // The parsed checklist of a stored record, cached by sha256 for the life of
-// the process (parsing the built-in one takes ~12 ms).
+// the process (parsing the built-in one takes ~12 ms). BadInput, and nothing
+// cached, when the sha256 is not that of the content: a record whose content
+// was changed but kept its hash must not stand in for the real checklist.
 Result<std::shared_ptr<const model::Checklist>> checklist_of(const ChecklistRecord& record);
 
 // Answers sorted by item id: the form stored and compared.
@@ -48,7 +58,8 @@ bool is_login(const std::string& s);  // [A-Za-z0-9._@-]+
 std::vector<Role> normalized_roles(std::vector<Role> roles);            // sorted, unique
 std::vector<std::string> normalized_ids(std::vector<std::string> ids);  // sorted, unique
 nlohmann::json role_names(const std::vector<Role>& roles);              // ["admin", …] for audit details
-// BadInput for an empty id, min_group < 1 or a period that is not YYYY-MM-DD.
+// BadInput for an empty id, min_group < 1, a period that is not YYYY-MM-DD, or
+// an id or title that check_text refuses.
 Status campaign_values_ok(const CampaignRecord& c);
 // BadInput unless sha256 is the hash of the content and the content is a
 // checklist with the record's id and version.
@@ -57,5 +68,55 @@ Status org_not_found(const std::string& id);
 Status campaign_not_found(const std::string& id);
 Status user_not_found(const std::string& login);
 Status checklist_not_found(const std::string& id, const std::string& version);
+
+// BadInput naming `what` ("organisation 'a': the name") unless `value` is
+// valid UTF-8 without control characters (U+0000..U+001F, U+007F); tab,
+// newline and carriage return are allowed only when `multiline`. Every text a
+// caller hands to the store goes through here: libpq passes parameters as C
+// strings, so a NUL would silently cut a value short on PostgreSQL while
+// SQLite and the fake keep it.
+Status check_text(std::string_view value, std::string_view what, bool multiline = false);
+// The actor's name, as check_text. Every mutating method checks it first.
+Status actor_ok(const Actor& actor);
+// The organisations of put_orgs and AppendOptions::register_orgs: ids not
+// empty, none twice, id, name, industry and size as check_text. BadInput
+// otherwise. (A given pseudonym is ignored, so not checked.)
+Status check_orgs(const std::vector<OrgRecord>& orgs);
+// A user to create: a valid login, a display name as check_text.
+Status user_values_ok(const User& user);
+// An entry for append_audit: an action, and every field as check_text (the
+// detail may span lines).
+Status audit_entry_ok(const AuditEntry& entry);
+
+// --- restore_campaign, planned once for every backend -------------------------------
+
+// What restore_campaign needs to know of the store it writes into, read by
+// the backend (inside its transaction).
+struct StoredState {
+  bool campaign_exists = false;              // a campaign with the bundle's id
+  std::optional<ChecklistRecord> checklist;  // the stored record of the bundle's (checklist id, version)
+  std::vector<OrgRecord> orgs;               // every stored organisation (ids and pseudonyms are used)
+};
+
+// What restore_campaign writes once every check has passed; the rest is the
+// bundle as it is.
+struct RestorePlan {
+  static constexpr std::size_t k_no_import = static_cast<std::size_t>(-1);
+  bool checklist_added = false;      // bundle.checklist is new to the store: insert it
+  std::vector<OrgRecord> new_orgs;   // organisations new to the store, in bundle order: pseudonyms final
+                                     // (the bundle's unless taken here), created_at the bundle's
+  std::vector<std::size_t> import_of;      // per bundle revision: its import's position in bundle.imports, or k_no_import
+  std::vector<std::string> revision_orgs;  // organisations with a revision, sorted, unique
+};
+
+// Every check of restore_campaign, in this order: the campaign's values, that
+// it does not exist (Conflict), the checklist (matches the campaign; if
+// stored, the same sha256 — Conflict otherwise — and answers are checked
+// against the STORED record; if not, checklist_record_ok), the organisations
+// (check_orgs), imports (no id twice), revisions (organisation known here or
+// in the bundle, numbers >= 1 and unique per organisation, import in the
+// bundle, check_new_revision), and every text of the bundle (check_text).
+// Then the pseudonyms of the new organisations. Messages name the object.
+Result<RestorePlan> plan_restore(const CampaignBundle& bundle, const StoredState& stored);
 
 }  // namespace kunren::store

@@ -54,7 +54,7 @@ std::vector<NewRevision> revisions_from_responses(const model::Checklist& checkl
       if (choice == model::k_no_answer && it == comments.end()) continue;
       rev.answers.push_back(Answer{checklist.items[i].id, choice, it == comments.end() ? std::string() : it->second});
     }
-    if (!rev.answers.empty()) out.push_back(std::move(rev));
+    out.push_back(std::move(rev));
   }
   return out;
 }

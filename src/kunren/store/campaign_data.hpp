@@ -26,9 +26,10 @@ Result<ChecklistRecord> register_checklist(Store& store, const model::Checklist&
 // The checklist a campaign answers, parsed (cached by content hash).
 Result<std::shared_ptr<const model::Checklist>> campaign_checklist(Store& store, const CampaignRecord& campaign);
 
-// One submitted revision per organisation of `responses` that answered or
-// commented at least one item; organisations with nothing are left out (they
-// have not submitted). Several comments on one cell are joined by newlines.
+// One submitted revision per organisation of `responses`, including one that
+// answered nothing: the file listed it (in the orgs file or as a blank row),
+// so it counts in n exactly as `analyze --responses` counts it. Several
+// comments on one cell are joined by newlines.
 std::vector<NewRevision> revisions_from_responses(const model::Checklist& checklist,
                                                   const model::ResponseSet& responses);
 

@@ -37,14 +37,8 @@ class MemoryStore final : public Store {
   // --- organisations ---
 
   Status put_orgs(const std::vector<OrgRecord>& orgs, const Actor& actor) override {
-    std::set<std::string> seen;
-    for (const auto& o : orgs) {
-      if (o.id.empty()) return Status::bad_input("an organisation id is empty", Location{{}, 0, 0, "org"});
-      if (!seen.insert(o.id).second) {
-        return Status::bad_input(fmt::format("organisation '{}' appears more than once", o.id),
-                                 Location{{}, 0, 0, "org"});
-      }
-    }
+    KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+    KUNREN_RETURN_IF_ERROR(check_orgs(orgs));
     const Timestamp now = now_utc();
     std::vector<model::Organization> all;
     for (const auto& [id, o] : m_orgs) all.push_back({o.id, o.name, o.industry, o.size, o.pseudonym});
@@ -85,6 +79,7 @@ class MemoryStore final : public Store {
   // --- checklists ---
 
   Status put_checklist(const ChecklistRecord& checklist, const Actor& actor) override {
+    KUNREN_RETURN_IF_ERROR(actor_ok(actor));
     auto it = m_checklists.find({checklist.id, checklist.version});
     if (it != m_checklists.end()) {
       if (it->second.sha256 == checklist.sha256) return Status::ok();
@@ -115,6 +110,7 @@ class MemoryStore final : public Store {
   // --- campaigns ---
 
   Status create_campaign(const CampaignRecord& campaign, const Actor& actor) override {
+    KUNREN_RETURN_IF_ERROR(actor_ok(actor));
     KUNREN_RETURN_IF_ERROR(campaign_values_ok(campaign));
     if (m_campaigns.count(campaign.id) > 0) {
       return Status::conflict(fmt::format("campaign '{}' already exists", campaign.id));
@@ -144,6 +140,7 @@ class MemoryStore final : public Store {
   }
 
   Status set_campaign_state(const std::string& id, CampaignState to, const Actor& actor) override {
+    KUNREN_RETURN_IF_ERROR(actor_ok(actor));
     auto it = m_campaigns.find(id);
     if (it == m_campaigns.end()) return campaign_not_found(id);
     CampaignRecord& c = it->second;
@@ -172,6 +169,8 @@ class MemoryStore final : public Store {
   Result<AppendResult> append_revisions(const std::string& campaign, const std::vector<NewRevision>& revisions,
                                         const ImportRecord* source, const Actor& actor,
                                         const AppendOptions& options) override {
+    KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+    if (source != nullptr) KUNREN_RETURN_IF_ERROR(check_text(source->filename, "the import's file name"));
     if (!options.register_orgs.empty()) {
       // The fake's transaction: register, append, and undo the registration
       // if the append fails (audit ids are positions, so trimming is exact).
@@ -222,7 +221,11 @@ class MemoryStore final : public Store {
       planned.push_back({&r, std::move(answers), latest == nullptr ? 1 : latest->no + 1});
     }
 
-    const Timestamp now = now_utc();
+    // Never earlier than the campaign's last revision (as the SQL store).
+    Timestamp now = now_utc();
+    for (const auto& rev : m_revisions) {
+      if (rev.campaign == campaign && rev.created_at >= now) now = timestamp_after(rev.created_at);
+    }
     AppendResult result;
     result.created = planned.size();
     result.unchanged = unchanged;
@@ -270,14 +273,15 @@ class MemoryStore final : public Store {
   }
 
   Result<std::vector<Revision>> latest_revisions(const std::string& campaign, const LatestQuery& query) override {
-    if (m_campaigns.count(campaign) == 0) return campaign_not_found(campaign);
-    if (!query.org.empty() && m_orgs.count(query.org) == 0) return org_not_found(query.org);
+    // as_of first, then campaign, then org: the order of the SQL store.
     Timestamp as_of;
     if (!query.as_of.empty()) {
       auto parsed = parse_timestamp(query.as_of);
       if (!parsed) return parsed.status();
       as_of = *parsed;
     }
+    if (m_campaigns.count(campaign) == 0) return campaign_not_found(campaign);
+    if (!query.org.empty() && m_orgs.count(query.org) == 0) return org_not_found(query.org);
     std::vector<Revision> out;
     for (auto it = m_history.lower_bound({campaign, query.org}); it != m_history.end() && it->first.first == campaign;
          ++it) {
@@ -286,7 +290,11 @@ class MemoryStore final : public Store {
         const Revision& r = m_revisions[*pos];
         if (!as_of.empty() && r.created_at > as_of) continue;
         if (query.state && r.state != *query.state) continue;
-        out.push_back(r);
+        if (query.with_answers) {
+          out.push_back(r);
+        } else {
+          out.push_back(Revision{r.id, r.campaign, r.org, r.no, r.state, r.author, r.created_at, r.import_id, {}});
+        }
         break;
       }
     }
@@ -324,10 +332,8 @@ class MemoryStore final : public Store {
   // --- users ---
 
   Status create_user(const User& user, const Actor& actor) override {
-    if (!is_login(user.login)) {
-      return Status::bad_input(fmt::format("'{}' is not a valid login; use letters, digits and . _ @ -", user.login),
-                               Location{{}, 0, 0, "login"});
-    }
+    KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+    KUNREN_RETURN_IF_ERROR(user_values_ok(user));
     if (m_users.count(user.login) > 0) return Status::conflict(fmt::format("user '{}' already exists", user.login));
     for (const auto& org : user.orgs) {
       if (m_orgs.count(org) == 0) return org_not_found(org);
@@ -355,6 +361,7 @@ class MemoryStore final : public Store {
   }
 
   Status set_password_hash(const std::string& login, const std::string& hash, const Actor& actor) override {
+    KUNREN_RETURN_IF_ERROR(actor_ok(actor));
     auto it = m_users.find(login);
     if (it == m_users.end()) return user_not_found(login);
     const Timestamp now = now_utc();
@@ -365,6 +372,7 @@ class MemoryStore final : public Store {
 
   Status set_user_access(const std::string& login, const std::vector<Role>& roles, const std::vector<std::string>& orgs,
                          const Actor& actor) override {
+    KUNREN_RETURN_IF_ERROR(actor_ok(actor));
     auto it = m_users.find(login);
     if (it == m_users.end()) return user_not_found(login);
     for (const auto& org : orgs) {
@@ -379,6 +387,7 @@ class MemoryStore final : public Store {
   }
 
   Status set_user_disabled(const std::string& login, bool disabled, const Actor& actor) override {
+    KUNREN_RETURN_IF_ERROR(actor_ok(actor));
     auto it = m_users.find(login);
     if (it == m_users.end()) return user_not_found(login);
     const Timestamp now = now_utc();
@@ -390,7 +399,7 @@ class MemoryStore final : public Store {
   // --- audit ---
 
   Status append_audit(const AuditEntry& entry) override {
-    if (entry.action.empty()) return Status::bad_input("an audit entry has no action", Location{{}, 0, 0, "action"});
+    KUNREN_RETURN_IF_ERROR(audit_entry_ok(entry));
     AuditEntry e = entry;
     e.id = static_cast<std::int64_t>(m_audit.size()) + 1;
     e.at = now_utc();
@@ -433,101 +442,41 @@ class MemoryStore final : public Store {
   }
 
   Status restore_campaign(const CampaignBundle& bundle, const Actor& actor) override {
+    KUNREN_RETURN_IF_ERROR(actor_ok(actor));
     const CampaignRecord& c = bundle.campaign;
-    KUNREN_RETURN_IF_ERROR(campaign_values_ok(c));
-    if (m_campaigns.count(c.id) > 0) return Status::conflict(fmt::format("campaign '{}' already exists", c.id));
-    const ChecklistRecord& cr = bundle.checklist;
-    if (cr.id != c.checklist_id || cr.version != c.checklist_version) {
-      return Status::bad_input(
-          fmt::format("campaign '{}' answers checklist '{}' version '{}' but the bundle holds '{}' "
-                      "version '{}'",
-                      c.id, c.checklist_id, c.checklist_version, cr.id, cr.version));
+    StoredState stored;
+    stored.campaign_exists = m_campaigns.count(c.id) > 0;
+    if (auto it = m_checklists.find({bundle.checklist.id, bundle.checklist.version}); it != m_checklists.end()) {
+      stored.checklist = it->second;
     }
-    bool checklist_added = false;
-    if (auto it = m_checklists.find({cr.id, cr.version}); it != m_checklists.end()) {
-      if (it->second.sha256 != cr.sha256) {
-        return Status::conflict(
-            fmt::format("checklist '{}' version '{}' is already registered with other content", cr.id, cr.version));
-      }
-    } else {
-      KUNREN_RETURN_IF_ERROR(checklist_record_ok(cr));
-      checklist_added = true;
-    }
-    auto checklist = checklist_of(cr);
-    if (!checklist) return checklist.status();
-
-    std::set<std::string> bundle_orgs;
-    for (const auto& o : bundle.orgs) {
-      if (o.id.empty()) return Status::bad_input("an organisation id is empty", Location{{}, 0, 0, "org"});
-      if (!bundle_orgs.insert(o.id).second) {
-        return Status::bad_input(fmt::format("organisation '{}' appears more than once", o.id),
-                                 Location{{}, 0, 0, "org"});
-      }
-    }
-    std::map<std::int64_t, std::int64_t> import_ids;  // bundle's → new
-    for (const auto& i : bundle.imports) {
-      auto next = static_cast<std::int64_t>(m_imports.size() + import_ids.size()) + 1;
-      if (!import_ids.emplace(i.id, next).second) {
-        return Status::bad_input(fmt::format("campaign '{}': import {} appears more than once", c.id, i.id));
-      }
-    }
-    std::set<std::pair<std::string, int>> numbers;
-    for (const auto& r : bundle.revisions) {
-      if (bundle_orgs.count(r.org) == 0 && m_orgs.count(r.org) == 0) return org_not_found(r.org);
-      if (r.no < 1 || !numbers.insert({r.org, r.no}).second) {
-        return Status::bad_input(fmt::format(
-            "campaign '{}': organisation '{}' has revision number {} twice or out of range", c.id, r.org, r.no));
-      }
-      if (r.import_id != 0 && import_ids.count(r.import_id) == 0) {
-        return Status::bad_input(
-            fmt::format("campaign '{}': a revision of organisation '{}' names import {}, which the bundle lacks", c.id,
-                        r.org, r.import_id));
-      }
-      KUNREN_RETURN_IF_ERROR(check_new_revision(**checklist, NewRevision{r.org, r.state, r.answers}));
-    }
-
-    // Organisations new to this store keep their pseudonym unless another
-    // organisation here already has it.
-    std::vector<model::Organization> all;
-    std::set<std::string> used;
-    for (const auto& [id, o] : m_orgs) {
-      all.push_back({o.id, o.name, o.industry, o.size, o.pseudonym});
-      used.insert(o.pseudonym);
-    }
-    std::size_t orgs_added = 0;
-    for (const auto& o : bundle.orgs) {
-      if (m_orgs.count(o.id) > 0) continue;
-      std::string pseudonym = used.insert(o.pseudonym).second ? o.pseudonym : std::string();
-      all.push_back({o.id, o.name, o.industry, o.size, pseudonym});
-      ++orgs_added;
-    }
-    model::assign_pseudonyms(all);
+    stored.orgs.reserve(m_orgs.size());
+    for (const auto& [id, o] : m_orgs) stored.orgs.push_back(o);
+    auto plan = plan_restore(bundle, stored);
+    if (!plan) return plan.status();
 
     // Commit: nothing below can fail.
     const Timestamp now = now_utc();
-    if (checklist_added) {
-      ChecklistRecord r = cr;
+    if (plan->checklist_added) {
+      ChecklistRecord r = bundle.checklist;
       r.registered_at = now;
       m_checklists[{r.id, r.version}] = r;
     }
-    std::map<std::string, Timestamp> created;
-    for (const auto& o : bundle.orgs) created[o.id] = o.created_at;
-    for (const auto& o : all) {
-      if (m_orgs.count(o.id) > 0) continue;
-      m_orgs[o.id] = OrgRecord{o.id, o.name, o.industry, o.size, o.pseudonym, created[o.id]};
-    }
+    for (const auto& o : plan->new_orgs) m_orgs[o.id] = o;
+    const auto first_import = static_cast<std::int64_t>(m_imports.size()) + 1;
     m_campaigns[c.id] = c;
     for (const auto& i : bundle.imports) {
       ImportRecord n = i;
-      n.id = import_ids.at(i.id);
+      n.id = static_cast<std::int64_t>(m_imports.size()) + 1;
       n.campaign = c.id;
       m_imports.push_back(std::move(n));
     }
-    for (const auto& r : bundle.revisions) {
+    for (std::size_t k = 0; k < bundle.revisions.size(); ++k) {
+      const Revision& r = bundle.revisions[k];
+      const std::size_t imp = plan->import_of[k];
       Revision n = r;
       n.id = static_cast<std::int64_t>(m_revisions.size()) + 1;
       n.campaign = c.id;
-      n.import_id = r.import_id == 0 ? 0 : import_ids.at(r.import_id);
+      n.import_id = imp == RestorePlan::k_no_import ? 0 : first_import + static_cast<std::int64_t>(imp);
       n.answers = normalized_answers(r.answers);
       auto& history = m_history[{n.campaign, n.org}];
       auto pos = std::upper_bound(history.begin(), history.end(), n.no,
@@ -536,8 +485,8 @@ class MemoryStore final : public Store {
       m_revisions.push_back(std::move(n));
     }
     audit(now, actor, "campaign.restore", "campaign", c.id,
-          json{{"checklist_added", checklist_added},
-               {"orgs_added", orgs_added},
+          json{{"checklist_added", plan->checklist_added},
+               {"orgs_added", plan->new_orgs.size()},
                {"imports", bundle.imports.size()},
                {"revisions", bundle.revisions.size()}});
     return Status::ok();

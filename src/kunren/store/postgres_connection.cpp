@@ -227,6 +227,11 @@ class PgConnection final : public Connection {
         numbers.push_back(std::to_string(*n));
         values[i] = numbers.back().c_str();
       } else if (const auto* s = std::get_if<std::string>(&params[i])) {
+        // libpq takes C strings: a NUL would silently cut the value short.
+        // The store's checks refuse such text first; this is the last guard.
+        if (s->find('\0') != std::string::npos) {
+          return Status::bad_input(fmt::format("{}: a text value contains a NUL byte", m_name));
+        }
         values[i] = s->c_str();
       }
     }
@@ -257,9 +262,10 @@ class PgConnection final : public Connection {
     return status;
   }
 
-  Status begin() override { return exec("BEGIN"); }
-  Status begin_read() override { return exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
+  Status begin() override { return started(exec("BEGIN")); }
+  Status begin_read() override { return started(exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")); }
   Status commit() override {
+    m_in_transaction = false;
     PGresult* r = PQexec(m_conn, "COMMIT");
     Status status;
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
@@ -272,6 +278,7 @@ class PgConnection final : public Connection {
     return status;
   }
   void rollback() override {
+    m_in_transaction = false;
     if (in_transaction()) PQclear(PQexec(m_conn, "ROLLBACK"));
   }
   bool in_transaction() const override {
@@ -314,10 +321,20 @@ class PgConnection final : public Connection {
   }
 
  private:
+  Status started(Status status) {
+    m_in_transaction = status.is_ok();
+    return status;
+  }
+
   // A connection lost between transactions is re-established once; inside
-  // a transaction the loss is reported (the transaction is gone).
+  // a transaction the loss is reported (the transaction is gone, and the
+  // statements after it must not run on a new session as if nothing happened).
   Status ensure_connected() {
     if (PQstatus(m_conn) == CONNECTION_OK) return Status::ok();
+    if (m_in_transaction) {
+      return Status::io_error(
+          fmt::format("lost the connection to {} during a transaction; nothing of it was kept", m_name));
+    }
     PQreset(m_conn);
     if (PQstatus(m_conn) != CONNECTION_OK) {
       return Status::io_error(fmt::format("lost the connection to {}: {}", m_name, trimmed(PQerrorMessage(m_conn))));
@@ -326,6 +343,7 @@ class PgConnection final : public Connection {
   }
 
   PGconn* m_conn;
+  bool m_in_transaction = false;  // between a successful begin and commit/rollback
   std::string m_name;
   std::string m_session_setup;
 };
@@ -344,7 +362,8 @@ Result<std::unique_ptr<Connection>> open_postgres_connection(const std::string& 
   PGconn* conn = PQconnectdbParams(keys, values, 1);
   if (conn == nullptr) return Status::io_error(fmt::format("cannot connect to {}: out of memory", name));
   if (PQstatus(conn) != CONNECTION_OK) {
-    std::string message = trimmed(PQerrorMessage(conn));
+    // libpq may quote parts of the URL back (a badly encoded password, say).
+    std::string message = redact_secrets(trimmed(PQerrorMessage(conn)), url);
     PQfinish(conn);
     return Status::io_error(fmt::format("cannot connect to {}: {}", name, message));
   }

@@ -15,7 +15,7 @@ Result<std::unique_ptr<Store>> open_postgres_store(const std::string& url, const
   const int connect_timeout_s = std::max(2, (options.busy_timeout_ms + 999) / 1000);
   auto db = sql::open_postgres_connection(url, connect_timeout_s, std::max(1, options.busy_timeout_ms));
   if (!db) return db.status();
-  const std::string redacted = redact_url(url);
+  const std::string redacted = url_without_password(url);
   return make_sql_store(std::move(db).value(), options, "postgresql", url, [redacted](const std::string& path) {
     return Status::conflict(
         fmt::format("a PostgreSQL database is backed up with pg_dump, not kunren backup; for example: "

@@ -2,12 +2,17 @@
 // backends.hpp), so that the memory fake and the SQL store say the same words
 // for the same mistake.
 #include <algorithm>
+#include <cstdint>
+#include <map>
+#include <set>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include <kunren/model/responses.hpp>
 #include <kunren/store/backends.hpp>
 #include <kunren/util/sha256.hpp>
+#include <kunren/util/utf8.hpp>
 
 namespace kunren::store {
 
@@ -45,8 +50,62 @@ nlohmann::json role_names(const std::vector<Role>& roles) {
   return out;
 }
 
+Status check_text(std::string_view value, std::string_view what, bool multiline) {
+  for (std::size_t i = 0; i < value.size();) {
+    char32_t cp = 0;
+    const std::size_t n = util::utf8_sequence_length(value, i, &cp);
+    if (n == 0) return Status::bad_input(fmt::format("{} is not valid UTF-8", what));
+    const bool line_break = cp == '\t' || cp == '\n' || cp == '\r';
+    if ((cp < 0x20 && !(multiline && line_break)) || cp == 0x7f) {
+      return Status::bad_input(fmt::format("{} contains a control character (U+{:04X})", what,
+                                           static_cast<std::uint32_t>(cp)));
+    }
+    i += n;
+  }
+  return Status::ok();
+}
+
+Status actor_ok(const Actor& actor) { return check_text(actor.name, "the actor name"); }
+
+Status check_orgs(const std::vector<OrgRecord>& orgs) {
+  std::set<std::string_view> seen;
+  for (const auto& o : orgs) {
+    if (o.id.empty()) return Status::bad_input("an organisation id is empty", Location{{}, 0, 0, "org"});
+    KUNREN_RETURN_IF_ERROR(check_text(o.id, "an organisation id"));
+    if (!seen.insert(o.id).second) {
+      return Status::bad_input(fmt::format("organisation '{}' appears more than once", o.id),
+                               Location{{}, 0, 0, "org"});
+    }
+    for (const auto& [field, value] : {std::pair{"name", &o.name}, std::pair{"industry", &o.industry},
+                                       std::pair{"size", &o.size}}) {
+      KUNREN_RETURN_IF_ERROR(check_text(*value, fmt::format("organisation '{}': the {}", o.id, field)));
+    }
+  }
+  return Status::ok();
+}
+
+Status user_values_ok(const User& u) {
+  if (!is_login(u.login)) {
+    return Status::bad_input(fmt::format("'{}' is not a valid login; use letters, digits and . _ @ -", u.login),
+                             Location{{}, 0, 0, "login"});
+  }
+  return check_text(u.display_name, fmt::format("user '{}': the display name", u.login));
+}
+
+Status audit_entry_ok(const AuditEntry& e) {
+  if (e.action.empty()) return Status::bad_input("an audit entry has no action", Location{{}, 0, 0, "action"});
+  for (const auto& [field, value] : {std::pair{"actor", &e.actor}, std::pair{"action", &e.action},
+                                     std::pair{"object type", &e.object_type},
+                                     std::pair{"object id", &e.object_id}}) {
+    KUNREN_RETURN_IF_ERROR(check_text(*value, fmt::format("the audit entry's {}", field)));
+  }
+  return check_text(e.detail, "the audit entry's detail", true);
+}
+
 Status campaign_values_ok(const CampaignRecord& c) {
   if (c.id.empty()) return Status::bad_input("a campaign id is empty", Location{{}, 0, 0, "id"});
+  KUNREN_RETURN_IF_ERROR(check_text(c.id, "a campaign id"));
+  KUNREN_RETURN_IF_ERROR(check_text(c.title, fmt::format("campaign '{}': the title", c.id)));
   if (c.min_group < 1) {
     return Status::bad_input(fmt::format("campaign '{}': min_group must be at least 1, not {}", c.id, c.min_group),
                              Location{{}, 0, 0, "min_group"});
@@ -88,6 +147,109 @@ Status campaign_not_found(const std::string& id) {
 Status user_not_found(const std::string& login) { return Status::not_found(fmt::format("user '{}' not found", login)); }
 Status checklist_not_found(const std::string& id, const std::string& version) {
   return Status::not_found(fmt::format("checklist '{}' version '{}' not found", id, version));
+}
+
+// --- restore_campaign --------------------------------------------------------------
+
+Result<RestorePlan> plan_restore(const CampaignBundle& bundle, const StoredState& stored) {
+  const CampaignRecord& c = bundle.campaign;
+  KUNREN_RETURN_IF_ERROR(campaign_values_ok(c));
+  if (stored.campaign_exists) return Status::conflict(fmt::format("campaign '{}' already exists", c.id));
+  for (const auto& [field, value] : {std::pair{"created_at", &c.created_at}, std::pair{"updated_at", &c.updated_at}}) {
+    KUNREN_RETURN_IF_ERROR(check_text(*value, fmt::format("campaign '{}': the {}", c.id, field)));
+  }
+  const ChecklistRecord& cr = bundle.checklist;
+  if (cr.id != c.checklist_id || cr.version != c.checklist_version) {
+    return Status::bad_input(
+        fmt::format("campaign '{}' answers checklist '{}' version '{}' but the bundle holds '{}' "
+                    "version '{}'",
+                    c.id, c.checklist_id, c.checklist_version, cr.id, cr.version));
+  }
+  RestorePlan plan;
+  Result<std::shared_ptr<const model::Checklist>> checklist = Status::internal("no checklist");
+  if (stored.checklist) {
+    if (stored.checklist->sha256 != cr.sha256) {
+      return Status::conflict(
+          fmt::format("checklist '{}' version '{}' is already registered with other content", cr.id, cr.version));
+    }
+    // The stored record, never the bundle's copy: only the hash was compared.
+    checklist = checklist_of(*stored.checklist);
+  } else {
+    KUNREN_RETURN_IF_ERROR(check_text(cr.id, "the bundle's checklist id"));
+    KUNREN_RETURN_IF_ERROR(check_text(cr.version, fmt::format("checklist '{}': the version", cr.id)));
+    KUNREN_RETURN_IF_ERROR(
+        check_text(cr.content, fmt::format("checklist '{}' version '{}': the content", cr.id, cr.version), true));
+    KUNREN_RETURN_IF_ERROR(checklist_record_ok(cr));  // the hash of the content, before it is parsed
+    plan.checklist_added = true;
+    checklist = checklist_of(cr);
+  }
+  if (!checklist) return checklist.status();
+
+  KUNREN_RETURN_IF_ERROR(check_orgs(bundle.orgs));
+  for (const auto& o : bundle.orgs) {
+    KUNREN_RETURN_IF_ERROR(check_text(o.pseudonym, fmt::format("organisation '{}': the pseudonym", o.id)));
+    KUNREN_RETURN_IF_ERROR(check_text(o.created_at, fmt::format("organisation '{}': the created_at", o.id)));
+  }
+  std::set<std::string_view> bundle_orgs;
+  for (const auto& o : bundle.orgs) bundle_orgs.insert(o.id);
+  std::set<std::string_view> stored_orgs;
+  for (const auto& o : stored.orgs) stored_orgs.insert(o.id);
+
+  std::map<std::int64_t, std::size_t> import_pos;  // bundle's import id → position in bundle.imports
+  for (std::size_t i = 0; i < bundle.imports.size(); ++i) {
+    const auto& imp = bundle.imports[i];
+    if (!import_pos.emplace(imp.id, i).second) {
+      return Status::bad_input(fmt::format("campaign '{}': import {} appears more than once", c.id, imp.id));
+    }
+    for (const auto& [field, value] : {std::pair{"filename", &imp.filename}, std::pair{"sha256", &imp.sha256},
+                                       std::pair{"actor", &imp.actor}, std::pair{"at", &imp.at}}) {
+      KUNREN_RETURN_IF_ERROR(check_text(*value, fmt::format("campaign '{}': import {}: the {}", c.id, imp.id, field)));
+    }
+  }
+
+  std::set<std::pair<std::string_view, int>> numbers;
+  std::set<std::string> revision_orgs;
+  plan.import_of.reserve(bundle.revisions.size());
+  for (const auto& r : bundle.revisions) {
+    if (bundle_orgs.count(r.org) == 0 && stored_orgs.count(r.org) == 0) return org_not_found(r.org);
+    if (r.no < 1 || !numbers.insert({r.org, r.no}).second) {
+      return Status::bad_input(fmt::format(
+          "campaign '{}': organisation '{}' has revision number {} twice or out of range", c.id, r.org, r.no));
+    }
+    auto imp = import_pos.end();
+    if (r.import_id != 0 && (imp = import_pos.find(r.import_id)) == import_pos.end()) {
+      return Status::bad_input(
+          fmt::format("campaign '{}': a revision of organisation '{}' names import {}, which the bundle lacks", c.id,
+                      r.org, r.import_id));
+    }
+    for (const auto& [field, value] : {std::pair{"author", &r.author}, std::pair{"created_at", &r.created_at}}) {
+      KUNREN_RETURN_IF_ERROR(check_text(
+          *value, fmt::format("campaign '{}': revision {} of organisation '{}': the {}", c.id, r.no, r.org, field)));
+    }
+    KUNREN_RETURN_IF_ERROR(check_new_revision(**checklist, NewRevision{r.org, r.state, r.answers}));
+    plan.import_of.push_back(imp == import_pos.end() ? RestorePlan::k_no_import : imp->second);
+    revision_orgs.insert(r.org);
+  }
+  plan.revision_orgs.assign(revision_orgs.begin(), revision_orgs.end());
+
+  // Organisations new to this store keep their pseudonym unless another
+  // organisation here already has it.
+  std::vector<model::Organization> all;
+  std::set<std::string> used;
+  for (const auto& o : stored.orgs) {
+    all.push_back({o.id, o.name, o.industry, o.size, o.pseudonym});
+    used.insert(o.pseudonym);
+  }
+  const std::size_t old_count = all.size();
+  for (const auto& o : bundle.orgs) {
+    if (stored_orgs.count(o.id) > 0) continue;
+    std::string pseudonym = used.insert(o.pseudonym).second ? o.pseudonym : std::string();
+    all.push_back({o.id, o.name, o.industry, o.size, pseudonym});
+    plan.new_orgs.push_back(OrgRecord{o.id, o.name, o.industry, o.size, {}, o.created_at});
+  }
+  model::assign_pseudonyms(all);
+  for (std::size_t i = 0; i < plan.new_orgs.size(); ++i) plan.new_orgs[i].pseudonym = all[old_count + i].pseudonym;
+  return plan;
 }
 
 }  // namespace kunren::store

@@ -245,7 +245,7 @@ Result<std::vector<std::int64_t>> SqlStore::write_revisions(
 }
 
 Status SqlStore::read_revisions(const std::string& where, const std::vector<Value>& params, const char* order,
-                                std::vector<Revision>& out) {
+                                std::vector<Revision>& out, bool with_answers) {
   const std::string from = " FROM evaluation e JOIN revision r ON r.evaluation_id = e.id";
   std::unordered_map<std::int64_t, std::size_t> index;
   const std::size_t first = out.size();
@@ -267,7 +267,7 @@ Status SqlStore::read_revisions(const std::string& where, const std::vector<Valu
         out.push_back(std::move(r));
         return Status::ok();
       }));
-  if (out.size() == first) return Status::ok();
+  if (out.size() == first || !with_answers) return Status::ok();
   // Answers come in any order and are sorted per revision here: cheaper than
   // making the database sort 750,000 rows.
   KUNREN_RETURN_IF_ERROR(m_db->query(
@@ -287,23 +287,12 @@ Status SqlStore::read_revisions(const std::string& where, const std::vector<Valu
 // --- organisations -----------------------------------------------------------------
 
 Status SqlStore::put_orgs(const std::vector<OrgRecord>& orgs, const Actor& actor) {
+  KUNREN_RETURN_IF_ERROR(actor_ok(actor));
   KUNREN_RETURN_IF_ERROR(check_orgs(orgs));
   sql::Transaction tx(*m_db);
   KUNREN_RETURN_IF_ERROR(tx.begin());
   KUNREN_RETURN_IF_ERROR(write_orgs(orgs, actor, now_utc()));
   return tx.commit();
-}
-
-Status SqlStore::check_orgs(const std::vector<OrgRecord>& orgs) {
-  std::set<std::string> seen;
-  for (const auto& o : orgs) {
-    if (o.id.empty()) return Status::bad_input("an organisation id is empty", Location{{}, 0, 0, "org"});
-    if (!seen.insert(o.id).second) {
-      return Status::bad_input(fmt::format("organisation '{}' appears more than once", o.id),
-                               Location{{}, 0, 0, "org"});
-    }
-  }
-  return Status::ok();
 }
 
 Status SqlStore::write_orgs(const std::vector<OrgRecord>& orgs, const Actor& actor, const Timestamp& now) {
@@ -367,6 +356,7 @@ Result<OrgRecord> SqlStore::get_org(const std::string& id) {
 // --- checklists ----------------------------------------------------------------------
 
 Status SqlStore::put_checklist(const ChecklistRecord& checklist, const Actor& actor) {
+  KUNREN_RETURN_IF_ERROR(actor_ok(actor));
   sql::Transaction tx(*m_db);
   KUNREN_RETURN_IF_ERROR(tx.begin());
   auto existing = find_checklist(checklist.id, checklist.version);
@@ -402,6 +392,7 @@ Result<std::vector<ChecklistRecord>> SqlStore::list_checklists() {
 // --- campaigns -----------------------------------------------------------------------
 
 Status SqlStore::create_campaign(const CampaignRecord& c, const Actor& actor) {
+  KUNREN_RETURN_IF_ERROR(actor_ok(actor));
   KUNREN_RETURN_IF_ERROR(campaign_values_ok(c));
   sql::Transaction tx(*m_db);
   KUNREN_RETURN_IF_ERROR(tx.begin());
@@ -442,6 +433,7 @@ Result<std::vector<CampaignRecord>> SqlStore::list_campaigns() {
 }
 
 Status SqlStore::set_campaign_state(const std::string& id, CampaignState to, const Actor& actor) {
+  KUNREN_RETURN_IF_ERROR(actor_ok(actor));
   sql::Transaction tx(*m_db);
   KUNREN_RETURN_IF_ERROR(tx.begin());
   auto found = find_campaign(id, Lock::kUpdate);
@@ -475,13 +467,29 @@ Status SqlStore::set_campaign_state(const std::string& id, CampaignState to, con
 Result<AppendResult> SqlStore::append_revisions(const std::string& campaign, const std::vector<NewRevision>& revisions,
                                                 const ImportRecord* source, const Actor& actor,
                                                 const AppendOptions& options) {
+  KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+  if (source != nullptr) KUNREN_RETURN_IF_ERROR(check_text(source->filename, "the import's file name"));
   KUNREN_RETURN_IF_ERROR(check_orgs(options.register_orgs));
-  const Timestamp now = now_utc();
   sql::Transaction tx(*m_db);
   KUNREN_RETURN_IF_ERROR(tx.begin());
+  // Appends to one campaign take turns (SQLite: BEGIN IMMEDIATE already
+  // serialises every writer; PostgreSQL: a lock per campaign), and the time
+  // is read only once it is our turn, never earlier than the campaign's last
+  // revision. So a revision's time always follows its predecessor's, which
+  // is what --as-of relies on, even for a writer that waited or a host whose
+  // clock is behind.
+  if (m_db->dialect() == sql::Dialect::kPostgres) {
+    KUNREN_RETURN_IF_ERROR(m_db->execute("SELECT pg_advisory_xact_lock(hashtext(?))", {"kunren.append:" + campaign}));
+  }
+  Timestamp now = now_utc();
+  KUNREN_RETURN_IF_ERROR(m_db->query(
+      "SELECT MAX(r.created_at) FROM evaluation e JOIN revision r ON r.evaluation_id = e.id WHERE e.campaign_id = ?",
+      {campaign}, [&](const sql::Row& row) {
+        if (!row.is_null(0) && row.str(0) >= now) now = timestamp_after(row.str(0));
+        return Status::ok();
+      }));
   if (!options.register_orgs.empty()) KUNREN_RETURN_IF_ERROR(write_orgs(options.register_orgs, actor, now));
-  // FOR SHARE: the campaign cannot be closed under us; appends do not wait
-  // for each other here.
+  // FOR SHARE: the campaign cannot be closed under us.
   auto found = find_campaign(campaign, Lock::kShare);
   if (!found) return found.status();
   if (!*found) return campaign_not_found(campaign);
@@ -653,7 +661,7 @@ Result<std::vector<Revision>> SqlStore::latest_revisions(const std::string& camp
   }
   where += ")";
   std::vector<Revision> out;
-  KUNREN_RETURN_IF_ERROR(read_revisions(where, params, "e.org_id", out));
+  KUNREN_RETURN_IF_ERROR(read_revisions(where, params, "e.org_id", out, query.with_answers));
   KUNREN_RETURN_IF_ERROR(tx.commit());
   return out;
 }
@@ -724,10 +732,8 @@ Status SqlStore::read_user_access(const std::string& login, std::vector<User>& u
 }
 
 Status SqlStore::create_user(const User& user, const Actor& actor) {
-  if (!is_login(user.login)) {
-    return Status::bad_input(fmt::format("'{}' is not a valid login; use letters, digits and . _ @ -", user.login),
-                             Location{{}, 0, 0, "login"});
-  }
+  KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+  KUNREN_RETURN_IF_ERROR(user_values_ok(user));
   sql::Transaction tx(*m_db);
   KUNREN_RETURN_IF_ERROR(tx.begin());
   auto e = exists("SELECT 1 FROM app_user WHERE login = ?", user.login);
@@ -784,6 +790,7 @@ Result<std::vector<User>> SqlStore::list_users() {
 }
 
 Status SqlStore::set_password_hash(const std::string& login, const std::string& hash, const Actor& actor) {
+  KUNREN_RETURN_IF_ERROR(actor_ok(actor));
   sql::Transaction tx(*m_db);
   KUNREN_RETURN_IF_ERROR(tx.begin());
   auto e = exists("SELECT 1 FROM app_user WHERE login = ?", login, Lock::kUpdate);
@@ -797,6 +804,7 @@ Status SqlStore::set_password_hash(const std::string& login, const std::string& 
 
 Status SqlStore::set_user_access(const std::string& login, const std::vector<Role>& roles,
                                  const std::vector<std::string>& orgs, const Actor& actor) {
+  KUNREN_RETURN_IF_ERROR(actor_ok(actor));
   sql::Transaction tx(*m_db);
   KUNREN_RETURN_IF_ERROR(tx.begin());
   auto e = exists("SELECT 1 FROM app_user WHERE login = ?", login, Lock::kUpdate);
@@ -825,6 +833,7 @@ Status SqlStore::set_user_access(const std::string& login, const std::vector<Rol
 }
 
 Status SqlStore::set_user_disabled(const std::string& login, bool disabled, const Actor& actor) {
+  KUNREN_RETURN_IF_ERROR(actor_ok(actor));
   sql::Transaction tx(*m_db);
   KUNREN_RETURN_IF_ERROR(tx.begin());
   auto e = exists("SELECT 1 FROM app_user WHERE login = ?", login, Lock::kUpdate);
@@ -840,7 +849,7 @@ Status SqlStore::set_user_disabled(const std::string& login, bool disabled, cons
 // --- audit -----------------------------------------------------------------------------
 
 Status SqlStore::append_audit(const AuditEntry& entry) {
-  if (entry.action.empty()) return Status::bad_input("an audit entry has no action", Location{{}, 0, 0, "action"});
+  KUNREN_RETURN_IF_ERROR(audit_entry_ok(entry));
   return m_db->execute(
       "INSERT INTO audit_log (at, actor, action, object_type, object_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
       {now_utc(), entry.actor, entry.action, entry.object_type, entry.object_id, entry.detail});
@@ -898,104 +907,35 @@ Result<CampaignBundle> SqlStore::export_campaign(const std::string& id) {
 }
 
 Status SqlStore::restore_campaign(const CampaignBundle& bundle, const Actor& actor) {
+  KUNREN_RETURN_IF_ERROR(actor_ok(actor));
   const CampaignRecord& c = bundle.campaign;
-  KUNREN_RETURN_IF_ERROR(campaign_values_ok(c));
-  const ChecklistRecord& cr = bundle.checklist;
   sql::Transaction tx(*m_db);
   KUNREN_RETURN_IF_ERROR(tx.begin());
   if (m_db->dialect() == sql::Dialect::kPostgres) {
     KUNREN_RETURN_IF_ERROR(m_db->exec("LOCK TABLE organization IN SHARE ROW EXCLUSIVE MODE"));
   }
+  StoredState stored;
   auto existing_campaign = find_campaign(c.id, Lock::kNone);
   if (!existing_campaign) return existing_campaign.status();
-  if (*existing_campaign) return Status::conflict(fmt::format("campaign '{}' already exists", c.id));
-  if (cr.id != c.checklist_id || cr.version != c.checklist_version) {
-    return Status::bad_input(
-        fmt::format("campaign '{}' answers checklist '{}' version '{}' but the bundle holds '{}' "
-                    "version '{}'",
-                    c.id, c.checklist_id, c.checklist_version, cr.id, cr.version));
-  }
-  auto stored_checklist = find_checklist(cr.id, cr.version);
+  stored.campaign_exists = existing_campaign->has_value();
+  auto stored_checklist = find_checklist(bundle.checklist.id, bundle.checklist.version);
   if (!stored_checklist) return stored_checklist.status();
-  bool checklist_added = false;
-  if (*stored_checklist) {
-    if ((*stored_checklist)->sha256 != cr.sha256) {
-      return Status::conflict(
-          fmt::format("checklist '{}' version '{}' is already registered with other content", cr.id, cr.version));
-    }
-  } else {
-    KUNREN_RETURN_IF_ERROR(checklist_record_ok(cr));
-    checklist_added = true;
-  }
-  auto checklist = checklist_of(cr);
-  if (!checklist) return checklist.status();
+  stored.checklist = std::move(*stored_checklist);
+  KUNREN_RETURN_IF_ERROR(m_db->query(fmt::format("SELECT {} FROM organization", k_org_columns), {},
+                                     push_into(stored.orgs, org_from)));
+  auto plan = plan_restore(bundle, stored);
+  if (!plan) return plan.status();
 
-  std::set<std::string> bundle_orgs;
-  for (const auto& o : bundle.orgs) {
-    if (o.id.empty()) return Status::bad_input("an organisation id is empty", Location{{}, 0, 0, "org"});
-    if (!bundle_orgs.insert(o.id).second) {
-      return Status::bad_input(fmt::format("organisation '{}' appears more than once", o.id),
-                               Location{{}, 0, 0, "org"});
-    }
-  }
-  std::vector<model::Organization> all;
-  std::unordered_set<std::string> stored_orgs;
-  std::set<std::string> used;
-  KUNREN_RETURN_IF_ERROR(
-      m_db->query(fmt::format("SELECT {} FROM organization", k_org_columns), {}, [&](const sql::Row& row) {
-        OrgRecord o = org_from(row);
-        used.insert(o.pseudonym);
-        stored_orgs.insert(o.id);
-        all.push_back({o.id, o.name, o.industry, o.size, o.pseudonym});
-        return Status::ok();
-      }));
   auto import_ids = m_db->reserve_ids("import", bundle.imports.size());
   if (!import_ids) return import_ids.status();
-  std::map<std::int64_t, std::int64_t> new_import;  // bundle's id → new
-  for (std::size_t i = 0; i < bundle.imports.size(); ++i) {
-    if (!new_import.emplace(bundle.imports[i].id, (*import_ids)[i]).second) {
-      return Status::bad_input(
-          fmt::format("campaign '{}': import {} appears more than once", c.id, bundle.imports[i].id));
-    }
-  }
-  std::set<std::pair<std::string, int>> numbers;
-  std::set<std::string> revision_orgs;
-  for (const auto& r : bundle.revisions) {
-    if (bundle_orgs.count(r.org) == 0 && stored_orgs.count(r.org) == 0) return org_not_found(r.org);
-    if (r.no < 1 || !numbers.insert({r.org, r.no}).second) {
-      return Status::bad_input(fmt::format(
-          "campaign '{}': organisation '{}' has revision number {} twice or out of range", c.id, r.org, r.no));
-    }
-    if (r.import_id != 0 && new_import.count(r.import_id) == 0) {
-      return Status::bad_input(
-          fmt::format("campaign '{}': a revision of organisation '{}' names import {}, which the bundle lacks", c.id,
-                      r.org, r.import_id));
-    }
-    KUNREN_RETURN_IF_ERROR(check_new_revision(**checklist, NewRevision{r.org, r.state, r.answers}));
-    revision_orgs.insert(r.org);
-  }
-
-  // Organisations new to this store keep their pseudonym unless another
-  // organisation here already has it.
-  const std::size_t old_count = all.size();
-  std::map<std::string, Timestamp> created;
-  for (const auto& o : bundle.orgs) {
-    if (stored_orgs.count(o.id) > 0) continue;
-    std::string pseudonym = used.insert(o.pseudonym).second ? o.pseudonym : std::string();
-    all.push_back({o.id, o.name, o.industry, o.size, pseudonym});
-    created[o.id] = o.created_at;
-  }
-  const std::size_t orgs_added = all.size() - old_count;
-  model::assign_pseudonyms(all);
-
   const Timestamp now = now_utc();
-  if (checklist_added) KUNREN_RETURN_IF_ERROR(insert_checklist(cr, now));
+  if (plan->checklist_added) KUNREN_RETURN_IF_ERROR(insert_checklist(bundle.checklist, now));
+  const std::size_t orgs_added = plan->new_orgs.size();
   if (orgs_added > 0) {
     auto bulk = m_db->bulk_insert("organization", {"id", "name", "industry", "size", "pseudonym", "created_at"});
     if (!bulk) return bulk.status();
-    for (std::size_t i = old_count; i < all.size(); ++i) {
-      const auto& o = all[i];
-      KUNREN_RETURN_IF_ERROR((*bulk)->add({o.id, o.name, o.industry, o.size, o.pseudonym, created[o.id]}));
+    for (const auto& o : plan->new_orgs) {
+      KUNREN_RETURN_IF_ERROR((*bulk)->add({o.id, o.name, o.industry, o.size, o.pseudonym, o.created_at}));
     }
     KUNREN_RETURN_IF_ERROR((*bulk)->finish());
   }
@@ -1009,8 +949,7 @@ Status SqlStore::restore_campaign(const CampaignBundle& bundle, const Actor& act
         fmt::format("INSERT INTO import ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", k_import_columns),
         {(*import_ids)[i], c.id, imp.filename, imp.sha256, imp.actor, imp.at, imp.revisions, imp.unchanged}));
   }
-  KUNREN_RETURN_IF_ERROR(
-      ensure_evaluations(c.id, std::vector<std::string>(revision_orgs.begin(), revision_orgs.end()), now));
+  KUNREN_RETURN_IF_ERROR(ensure_evaluations(c.id, plan->revision_orgs, now));
   std::unordered_map<std::string, std::int64_t> evaluation_of;
   KUNREN_RETURN_IF_ERROR(
       m_db->query("SELECT id, org_id FROM evaluation WHERE campaign_id = ?", {c.id}, [&](const sql::Row& row) {
@@ -1019,21 +958,23 @@ Status SqlStore::restore_campaign(const CampaignBundle& bundle, const Actor& act
       }));
   std::vector<RevisionToWrite> rows;
   rows.reserve(bundle.revisions.size());
-  for (const auto& r : bundle.revisions) {
+  for (std::size_t k = 0; k < bundle.revisions.size(); ++k) {
+    const Revision& r = bundle.revisions[k];
+    const std::size_t imp = plan->import_of[k];
     RevisionToWrite w;
     w.evaluation_id = evaluation_of.at(r.org);
     w.no = r.no;
     w.state = r.state;
     w.author = r.author;
     w.created_at = r.created_at;
-    w.import_id = r.import_id == 0 ? 0 : new_import.at(r.import_id);
+    w.import_id = imp == RestorePlan::k_no_import ? 0 : (*import_ids)[imp];
     w.answers = normalized_answers(r.answers);
     rows.push_back(std::move(w));
   }
   auto ids = write_revisions(rows, {});
   if (!ids) return ids.status();
   KUNREN_RETURN_IF_ERROR(audit(now, actor, "campaign.restore", "campaign", c.id,
-                               json{{"checklist_added", checklist_added},
+                               json{{"checklist_added", plan->checklist_added},
                                     {"orgs_added", orgs_added},
                                     {"imports", bundle.imports.size()},
                                     {"revisions", bundle.revisions.size()}}));

@@ -91,16 +91,16 @@ class SqlStore final : public Store {
   Status insert_checklist(const ChecklistRecord& record, const Timestamp& now);
   // put_orgs in two halves, so that append_revisions can register
   // organisations inside its own transaction: the checks that need no
-  // database, then the writes (REQUIRES: a transaction is open).
-  static Status check_orgs(const std::vector<OrgRecord>& orgs);
+  // database (check_orgs, backends.hpp), then the writes (REQUIRES: a
+  // transaction is open).
   Status write_orgs(const std::vector<OrgRecord>& orgs, const Actor& actor, const Timestamp& now);
   Status ensure_evaluations(const std::string& campaign, const std::vector<std::string>& orgs, const Timestamp& now);
   Result<std::vector<std::int64_t>> write_revisions(const std::vector<RevisionToWrite>& rows,
                                                     const std::function<void(std::size_t, std::size_t)>& progress);
-  // Revisions (with answers) joined from evaluation `e` and revision `r`
-  // under `where`, in `order`.
+  // Revisions (with answers unless !with_answers) joined from evaluation `e`
+  // and revision `r` under `where`, in `order`.
   Status read_revisions(const std::string& where, const std::vector<sql::Value>& params, const char* order,
-                        std::vector<Revision>& out);
+                        std::vector<Revision>& out, bool with_answers = true);
   Status read_user_access(const std::string& login, std::vector<User>& users);
 
   std::unique_ptr<sql::Connection> m_db;

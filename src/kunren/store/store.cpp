@@ -1,6 +1,7 @@
 #include <kunren/store/store.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <chrono>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 
 #include <kunren/io/checklist_io.hpp>
 #include <kunren/store/backends.hpp>
+#include <kunren/util/sha256.hpp>
 #include <kunren/util/utf8.hpp>
 
 namespace kunren::store {
@@ -45,6 +47,23 @@ Timestamp now_utc() {
   auto now = std::chrono::system_clock::now().time_since_epoch();
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
   return format_time(us / 1'000'000, us % 1'000'000);
+}
+
+Timestamp timestamp_after(const Timestamp& t) {
+  std::tm tm{};
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, micros = 0;
+  if (t.size() != 27 || !digits(t, 0, 4, year) || !digits(t, 5, 2, month) || !digits(t, 8, 2, day) ||
+      !digits(t, 11, 2, hour) || !digits(t, 14, 2, minute) || !digits(t, 17, 2, second) || !digits(t, 20, 6, micros)) {
+    return t;  // not canonical: cannot happen for times the store wrote
+  }
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  std::int64_t total = static_cast<std::int64_t>(timegm(&tm)) * 1'000'000 + micros + 1;
+  return format_time(total / 1'000'000, total % 1'000'000);
 }
 
 Result<Timestamp> parse_timestamp(std::string_view text) {
@@ -177,6 +196,11 @@ Result<std::shared_ptr<const model::Checklist>> checklist_of(const ChecklistReco
     std::lock_guard lock(mutex);
     if (auto it = cache.find(record.sha256); it != cache.end()) return it->second;
   }
+  // Only a content that hashes to its key may enter the process-wide cache.
+  if (util::sha256_hex(record.content) != record.sha256) {
+    return Status::bad_input(fmt::format("checklist '{}' version '{}': the sha256 does not match the content",
+                                         record.id, record.version));
+  }
   io::ChecklistLoadOptions options;
   options.trusted = true;  // written by the store itself from a validated checklist
   auto parsed = io::parse_checklist(record.content, fmt::format("checklist {} {}", record.id, record.version), options);
@@ -261,6 +285,77 @@ std::string redact_url(const std::string& url) {
     out.replace(p + 9, (end == std::string::npos ? out.size() : end) - (p + 9), "***");
   }
   return out;
+}
+
+namespace {
+
+// Where the password sits in a URL: [begin, end) of the userinfo password and
+// of every password= parameter value.
+std::vector<std::pair<std::size_t, std::size_t>> password_spans(const std::string& url) {
+  std::vector<std::pair<std::size_t, std::size_t>> spans;
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return spans;
+  auto at = url.find('@', scheme + 3);
+  auto slash = url.find('/', scheme + 3);
+  if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+    auto colon = url.find(':', scheme + 3);
+    if (colon != std::string::npos && colon < at) spans.emplace_back(colon + 1, at);
+  }
+  for (auto p = url.find("password=", url.find('?')); p != std::string::npos && url.find('?') != std::string::npos;
+       p = url.find("password=", p + 1)) {
+    auto end = url.find('&', p);
+    spans.emplace_back(p + 9, end == std::string::npos ? url.size() : end);
+  }
+  return spans;
+}
+
+std::string percent_decoded(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string url_without_password(const std::string& url) {
+  std::string out = url;
+  auto spans = password_spans(url);
+  // Remove from the back so earlier offsets stay valid: ":secret" before '@',
+  // "password=secret" with its '&' (or the '?' if it was the only parameter).
+  for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
+    auto [begin, end] = *it;
+    if (out.compare(begin - 9, 9, "password=") == 0) {
+      std::size_t from = begin - 9, to = end;
+      if (to < out.size() && out[to] == '&') {
+        ++to;
+      } else if (from > 0 && (out[from - 1] == '&' || out[from - 1] == '?')) {
+        --from;
+      }
+      out.erase(from, to - from);
+    } else {
+      out.erase(begin - 1, end - begin + 1);
+    }
+  }
+  return out;
+}
+
+std::string redact_secrets(std::string text, const std::string& url) {
+  for (auto [begin, end] : password_spans(url)) {
+    const std::string raw = url.substr(begin, end - begin);
+    for (const std::string& secret : {raw, percent_decoded(raw)}) {
+      if (secret.empty()) continue;
+      for (auto p = text.find(secret); p != std::string::npos; p = text.find(secret, p + 3)) text.replace(p, secret.size(), "***");
+    }
+  }
+  return text;
 }
 
 Result<std::unique_ptr<Store>> open_store(const std::string& url, const OpenOptions& options) {

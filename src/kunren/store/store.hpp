@@ -16,12 +16,21 @@
 //   - Times are UTC text "YYYY-MM-DDTHH:MM:SS.ffffffZ" (fixed width, so text
 //     order is time order in SQL too), taken from the store's clock when a
 //     record is written. Callers never supply them except through
-//     restore_campaign(), which keeps a bundle's original times.
+//     restore_campaign(), which keeps a bundle's original times. Appends to
+//     one campaign take turns, read the clock once it is their turn, and
+//     never stamp a revision earlier than the campaign's latest one: within
+//     a campaign, revision times follow revision numbers, whatever the
+//     clocks of several hosts say (--as-of depends on it).
 //   - Lists come back in a stable order, documented per method.
 //   - Errors: NotFound for an unknown id; Conflict for a state that forbids
 //     the write (a duplicate id, a closed campaign, a stale state); BadInput
 //     for a malformed value; Io for the database itself (locked too long,
 //     connection lost, disk full). Messages name the object.
+//   - Text: every text a caller hands in (ids, names, titles, the actor,
+//     file names, audit fields, everything in a bundle) must be valid UTF-8
+//     without control characters; tab, newline and CR only in comments, audit
+//     details and checklist content. BadInput naming the field otherwise, on
+//     every backend alike (PostgreSQL would cut a value at a NUL byte).
 //
 // Thread safety: a Store object is used by one thread at a time (the server
 // keeps one per worker thread). Several Store objects — in one process or in
@@ -226,6 +235,9 @@ struct LatestQuery {
   std::optional<RevisionState> state = RevisionState::kSubmitted;  // nullopt = any state
   Timestamp as_of;   // empty = now; else only revisions created at or before it
   std::string org;   // empty = every organisation
+  // false = the same revisions without their answers (Revision::answers
+  // empty), for counting and listing: the answers are not read at all.
+  bool with_answers = true;
 };
 
 // --- the interface ---------------------------------------------------------------
@@ -275,6 +287,8 @@ class Store {
                                                 const ImportRecord* source, const Actor& actor,
                                                 const AppendOptions& options = {}) = 0;
   // The latest revision per organisation matching `query`, by org id.
+  // Checks in this order: a malformed as_of (BadInput), the campaign, then
+  // query.org (NotFound).
   virtual Result<std::vector<Revision>> latest_revisions(const std::string& campaign, const LatestQuery& query = {}) = 0;
   // Every revision of one organisation in a campaign, by no.
   virtual Result<std::vector<Revision>> revision_history(const std::string& campaign, const std::string& org) = 0;
@@ -338,7 +352,12 @@ Result<std::unique_ptr<Store>> open_store(const std::string& url, const OpenOpti
 // The URL to use when none is given: $KUNREN_DB, else "sqlite:kunren.db".
 std::string default_store_url();
 
-// The URL without a password, for messages and logs.
+// The URL with its password shown as ***, for messages and logs.
 std::string redact_url(const std::string& url);
+// The URL with no password at all, for commands a user may copy (pg_dump).
+std::string url_without_password(const std::string& url);
+// `text` with every occurrence of the URL's password (as written and
+// percent-decoded) replaced by ***.
+std::string redact_secrets(std::string text, const std::string& url);
 
 }  // namespace kunren::store
