@@ -50,6 +50,10 @@ k campaign create mini-drill --checklist "$DATA/mini-checklist.yaml" >/dev/null
 k checklist list >"$WORK/out"
 expect_contains "$WORK/out" "built-in"
 expect_contains "$WORK/out" "database (sha256"
+# …and it can be shown from there, identical to the file it came from.
+k checklist show mini --format json >"$WORK/mini-from-db.json"
+"$KUNREN" checklist show "$DATA/mini-checklist.yaml" --format json >"$WORK/mini-from-file.json"
+check; cmp -s "$WORK/mini-from-db.json" "$WORK/mini-from-file.json" || fail "checklist show from the database differs from the file"
 k campaign create 2026-autumn --title "2026年度 秋季演習" --min-group 3 --opens 2026-10-01 --closes 2026-11-30 >"$WORK/out"
 expect_contains "$WORK/out" "campaign 2026-autumn created (draft; checklist factory-ir"
 expect_exit 4 "$WORK/out" -- k campaign create 2026-autumn

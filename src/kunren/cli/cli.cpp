@@ -102,15 +102,43 @@ Handler define_checklist_list(CLI::App& app) {
 
 Handler define_checklist_show(CLI::App& app) {
   struct Opts {
-    std::string id, format = "yaml", lang, out = "-";
+    std::string id, version, format = "yaml", lang, out = "-", db;
   };
   auto o = std::make_shared<Opts>();
-  app.add_option("ID", o->id, "Built-in checklist id or a checklist file")->required();
+  app.add_option("ID", o->id, "Built-in checklist id, a checklist file, or a checklist registered in the database")
+      ->required();
+  app.add_option("--version", o->version, "Version of a checklist registered in the database (default: the only one)");
   app.add_option("--format", o->format, "Output format (yaml|json)")->check(CLI::IsMember({"yaml", "json"}));
   app.add_option("--lang", o->lang, "Write every text in one language only (ja|en)")->check(CLI::IsMember({"ja", "en"}));
   app.add_option("-o,--output", o->out, "Output file (default: standard output)");
+  add_db_option(app, o->db);
   return [o]() -> Status {
     auto c = io::resolve_checklist(o->id);
+    if (!c && c.status().kind() == ErrorKind::kNotFound) {
+      // Not built in and no such file: a checklist a campaign registered?
+      auto db = open_for_command(o->db);
+      if (db) {
+        auto stored = (*db)->list_checklists();
+        if (!stored) return stored.status();
+        std::vector<const store::ChecklistRecord*> matches;
+        for (const auto& r : *stored) {
+          if (r.id == o->id && (o->version.empty() || r.version == o->version)) matches.push_back(&r);
+        }
+        if (matches.size() > 1) {
+          std::string versions;
+          for (const auto* r : matches) versions += (versions.empty() ? "" : ", ") + r->version;
+          return Status::bad_input(fmt::format("checklist '{}' has several versions in the database ({}); choose one "
+                                               "with --version",
+                                               o->id, versions),
+                                   Location{{}, 0, 0, "--version"});
+        }
+        if (matches.size() == 1) {
+          auto parsed = store::checklist_of(*matches.front());
+          if (!parsed) return parsed.status();
+          c = **parsed;
+        }
+      }
+    }
     if (!c) return c.status();
     auto lang = o->lang.empty() ? std::nullopt : std::optional<std::string>(o->lang);
     auto fmt = o->format == "json" ? io::ChecklistFormat::kJson : io::ChecklistFormat::kYaml;
