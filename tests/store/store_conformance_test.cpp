@@ -605,6 +605,10 @@ TEST_P(StoreConformance, AppendRegistersOrganisationsInTheSameTransaction) {
   ASSERT_GE(audit.size(), 2u);
   EXPECT_EQ(audit[audit.size() - 2].action, "org.put");
   EXPECT_EQ(audit.back().action, "revision.append");
+  // One call, one time: organisations, revisions and both audit entries.
+  EXPECT_EQ(audit[audit.size() - 2].at, audit.back().at);
+  EXPECT_EQ(orgs[0].created_at, audit.back().at);
+  EXPECT_EQ(got(s().revision_history("c", org_id(0))).at(0).created_at, audit.back().at);
 }
 
 TEST_P(StoreConformance, AppendWithOneBadItemAmongAThousandWritesNothing) {

@@ -8,6 +8,7 @@
 // Thread safety: one thread at a time, like every Store.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_set>
 #include <utility>
@@ -39,7 +40,7 @@ class MemoryStore final : public Store {
   Status put_orgs(const std::vector<OrgRecord>& orgs, const Actor& actor) override {
     KUNREN_RETURN_IF_ERROR(actor_ok(actor));
     KUNREN_RETURN_IF_ERROR(check_orgs(orgs));
-    const Timestamp now = now_utc();
+    const Timestamp now = m_call_time.value_or(now_utc());
     std::vector<model::Organization> all;
     for (const auto& [id, o] : m_orgs) all.push_back({o.id, o.name, o.industry, o.size, o.pseudonym});
     std::size_t added = 0, updated = 0;
@@ -174,12 +175,16 @@ class MemoryStore final : public Store {
     if (!options.register_orgs.empty()) {
       // The fake's transaction: register, append, and undo the registration
       // if the append fails (audit ids are positions, so trimming is exact).
+      // One time for the whole call, as in SQL: both halves use m_call_time.
       auto saved_orgs = m_orgs;
       const std::size_t saved_audit = m_audit.size();
-      KUNREN_RETURN_IF_ERROR(put_orgs(options.register_orgs, actor));
+      m_call_time = append_time(campaign);
+      Status registered = put_orgs(options.register_orgs, actor);
       AppendOptions rest = options;
       rest.register_orgs.clear();
-      auto result = append_revisions(campaign, revisions, source, actor, rest);
+      Result<AppendResult> result = registered;
+      if (registered) result = append_revisions(campaign, revisions, source, actor, rest);
+      m_call_time.reset();
       if (!result) {
         m_orgs = std::move(saved_orgs);
         m_audit.resize(saved_audit);
@@ -221,11 +226,7 @@ class MemoryStore final : public Store {
       planned.push_back({&r, std::move(answers), latest == nullptr ? 1 : latest->no + 1});
     }
 
-    // Never earlier than the campaign's last revision (as the SQL store).
-    Timestamp now = now_utc();
-    for (const auto& rev : m_revisions) {
-      if (rev.campaign == campaign && rev.created_at >= now) now = timestamp_after(rev.created_at);
-    }
+    const Timestamp now = m_call_time.value_or(append_time(campaign));
     AppendResult result;
     result.created = planned.size();
     result.unchanged = unchanged;
@@ -504,6 +505,15 @@ class MemoryStore final : public Store {
     return checklist_of(it->second);
   }
 
+  // Now, but never earlier than the campaign's last revision (as the SQL store).
+  Timestamp append_time(const std::string& campaign) const {
+    Timestamp now = now_utc();
+    for (const auto& rev : m_revisions) {
+      if (rev.campaign == campaign && rev.created_at >= now) now = timestamp_after(rev.created_at);
+    }
+    return now;
+  }
+
   const Revision* latest_of(const std::string& campaign, const std::string& org) const {
     auto it = m_history.find({campaign, org});
     if (it == m_history.end() || it->second.empty()) return nullptr;
@@ -532,6 +542,7 @@ class MemoryStore final : public Store {
   std::vector<ImportRecord> m_imports;  // id = position + 1
   std::map<std::string, User> m_users;
   std::vector<AuditEntry> m_audit;  // id = position + 1
+  std::optional<Timestamp> m_call_time;  // set while append_revisions registers organisations
 };
 
 }  // namespace
