@@ -10,9 +10,10 @@ namespace {
 
 // Table DDL is written once: `{ID}` is the identity primary key,
 // `{REVISION_FK}` the reference of an answer to its revision (a foreign key
-// on SQLite, a statement-level check on PostgreSQL; see step 1), and on
-// PostgreSQL every TEXT column gets the "C" collation (byte order, like
-// SQLite's BINARY, so that "by id" means the same on both).
+// on SQLite, a statement-level check on PostgreSQL; see step 1), and `{TEXT}`
+// a text column: on PostgreSQL with the "C" collation (byte order, like
+// SQLite's BINARY, so that "by id" means the same on both). Write every text
+// column as {TEXT}; the migration test checks that none escaped.
 struct Step {
   int version;
   const char* name;
@@ -41,50 +42,50 @@ const std::vector<Step>& steps() {
        "campaigns, evaluations and revisions",
        R"(
 CREATE TABLE organization (
-  id TEXT PRIMARY KEY,
-  name TEXT NOT NULL,
-  industry TEXT NOT NULL,
-  size TEXT NOT NULL,
-  pseudonym TEXT NOT NULL UNIQUE,
-  created_at TEXT NOT NULL
+  id {TEXT} PRIMARY KEY,
+  name {TEXT} NOT NULL,
+  industry {TEXT} NOT NULL,
+  size {TEXT} NOT NULL,
+  pseudonym {TEXT} NOT NULL UNIQUE,
+  created_at {TEXT} NOT NULL
 );
 CREATE TABLE checklist (
-  id TEXT NOT NULL,
-  version TEXT NOT NULL,
-  sha256 TEXT NOT NULL,
-  content TEXT NOT NULL,
+  id {TEXT} NOT NULL,
+  version {TEXT} NOT NULL,
+  sha256 {TEXT} NOT NULL,
+  content {TEXT} NOT NULL,
   builtin INTEGER NOT NULL CHECK (builtin IN (0, 1)),
-  registered_at TEXT NOT NULL,
+  registered_at {TEXT} NOT NULL,
   PRIMARY KEY (id, version)
 );
 CREATE TABLE campaign (
-  id TEXT PRIMARY KEY,
-  title TEXT NOT NULL,
-  checklist_id TEXT NOT NULL,
-  checklist_version TEXT NOT NULL,
-  opens_on TEXT NOT NULL,
-  closes_on TEXT NOT NULL,
+  id {TEXT} PRIMARY KEY,
+  title {TEXT} NOT NULL,
+  checklist_id {TEXT} NOT NULL,
+  checklist_version {TEXT} NOT NULL,
+  opens_on {TEXT} NOT NULL,
+  closes_on {TEXT} NOT NULL,
   min_group INTEGER NOT NULL CHECK (min_group >= 1),
-  state TEXT NOT NULL CHECK (state IN ('draft', 'open', 'closed', 'published')),
-  created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL,
+  state {TEXT} NOT NULL CHECK (state IN ('draft', 'open', 'closed', 'published')),
+  created_at {TEXT} NOT NULL,
+  updated_at {TEXT} NOT NULL,
   FOREIGN KEY (checklist_id, checklist_version) REFERENCES checklist (id, version)
 );
 CREATE TABLE evaluation (
   id {ID},
-  campaign_id TEXT NOT NULL REFERENCES campaign (id),
-  org_id TEXT NOT NULL REFERENCES organization (id),
-  created_at TEXT NOT NULL,
+  campaign_id {TEXT} NOT NULL REFERENCES campaign (id),
+  org_id {TEXT} NOT NULL REFERENCES organization (id),
+  created_at {TEXT} NOT NULL,
   UNIQUE (campaign_id, org_id)
 );
 CREATE INDEX evaluation_org ON evaluation (org_id);
 CREATE TABLE import (
   id {ID},
-  campaign_id TEXT NOT NULL REFERENCES campaign (id),
-  filename TEXT NOT NULL,
-  sha256 TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  at TEXT NOT NULL,
+  campaign_id {TEXT} NOT NULL REFERENCES campaign (id),
+  filename {TEXT} NOT NULL,
+  sha256 {TEXT} NOT NULL,
+  actor {TEXT} NOT NULL,
+  at {TEXT} NOT NULL,
   revisions BIGINT NOT NULL,
   unchanged BIGINT NOT NULL
 );
@@ -93,17 +94,17 @@ CREATE TABLE revision (
   id {ID},
   evaluation_id BIGINT NOT NULL REFERENCES evaluation (id),
   no INTEGER NOT NULL CHECK (no >= 1),
-  state TEXT NOT NULL CHECK (state IN ('draft', 'submitted')),
-  author TEXT NOT NULL,
-  created_at TEXT NOT NULL,
+  state {TEXT} NOT NULL CHECK (state IN ('draft', 'submitted')),
+  author {TEXT} NOT NULL,
+  created_at {TEXT} NOT NULL,
   import_id BIGINT REFERENCES import (id),
   UNIQUE (evaluation_id, no)
 );
 CREATE TABLE answer (
   revision_id BIGINT NOT NULL {REVISION_FK},
-  item_id TEXT NOT NULL,
+  item_id {TEXT} NOT NULL,
   choice INTEGER NOT NULL CHECK (choice >= 0),
-  comment TEXT NOT NULL,
+  comment {TEXT} NOT NULL,
   PRIMARY KEY (revision_id, item_id)
 );
 )",
@@ -129,31 +130,31 @@ CREATE TRIGGER answer_revision_exists AFTER INSERT ON answer REFERENCING NEW TAB
        "users, roles, memberships and the audit log",
        R"(
 CREATE TABLE app_user (
-  login TEXT PRIMARY KEY,
-  display_name TEXT NOT NULL,
-  password_hash TEXT NOT NULL,
+  login {TEXT} PRIMARY KEY,
+  display_name {TEXT} NOT NULL,
+  password_hash {TEXT} NOT NULL,
   disabled INTEGER NOT NULL CHECK (disabled IN (0, 1)),
-  created_at TEXT NOT NULL
+  created_at {TEXT} NOT NULL
 );
 CREATE TABLE user_role (
-  login TEXT NOT NULL REFERENCES app_user (login),
-  role TEXT NOT NULL CHECK (role IN ('admin', 'coordinator', 'evaluator', 'facilitator', 'participant', 'observer')),
+  login {TEXT} NOT NULL REFERENCES app_user (login),
+  role {TEXT} NOT NULL CHECK (role IN ('admin', 'coordinator', 'evaluator', 'facilitator', 'participant', 'observer')),
   PRIMARY KEY (login, role)
 );
 CREATE TABLE user_org (
-  login TEXT NOT NULL REFERENCES app_user (login),
-  org_id TEXT NOT NULL REFERENCES organization (id),
+  login {TEXT} NOT NULL REFERENCES app_user (login),
+  org_id {TEXT} NOT NULL REFERENCES organization (id),
   PRIMARY KEY (login, org_id)
 );
 CREATE INDEX user_org_org ON user_org (org_id);
 CREATE TABLE audit_log (
   id {ID},
-  at TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  action TEXT NOT NULL,
-  object_type TEXT NOT NULL,
-  object_id TEXT NOT NULL,
-  detail TEXT NOT NULL
+  at {TEXT} NOT NULL,
+  actor {TEXT} NOT NULL,
+  action {TEXT} NOT NULL,
+  object_type {TEXT} NOT NULL,
+  object_id {TEXT} NOT NULL,
+  detail {TEXT} NOT NULL
 );
 CREATE INDEX audit_log_object ON audit_log (object_type, object_id, id);
 )",
@@ -170,8 +171,7 @@ std::string ddl_for(const Step& step, sql::Dialect dialect) {
   std::string sql = step.tables;
   const bool pg = dialect == sql::Dialect::kPostgres;
   if (pg) {
-    replace_all(sql, " TEXT ", " TEXT COLLATE \"C\" ");
-    replace_all(sql, " TEXT,", " TEXT COLLATE \"C\",");
+    replace_all(sql, "{TEXT}", "TEXT COLLATE \"C\"");
     replace_all(sql, "{ID}", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
     replace_all(sql, "{REVISION_FK}", "");
     // One function serves every append-only table; CREATE OR REPLACE keeps
@@ -184,6 +184,7 @@ END
 $$;
 )";
   } else {
+    replace_all(sql, "{TEXT}", "TEXT");
     replace_all(sql, "{ID}", "INTEGER PRIMARY KEY AUTOINCREMENT");
     replace_all(sql, "{REVISION_FK}", "REFERENCES revision (id)");
   }
