@@ -17,6 +17,7 @@
 #include <kunren/io/builtin.hpp>
 #include <kunren/io/checklist_io.hpp>
 #include <kunren/io/responses_io.hpp>
+#include <kunren/store/backends.hpp>
 #include <kunren/store/bundle.hpp>
 #include <kunren/store/campaign_data.hpp>
 #include <kunren/util/file.hpp>
@@ -103,9 +104,7 @@ Result<std::vector<store::Role>> parse_roles(const std::vector<std::string>& nam
     }
     roles.push_back(*r);
   }
-  std::sort(roles.begin(), roles.end());
-  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
-  return roles;
+  return store::normalized_roles(std::move(roles));
 }
 
 std::string join_roles(const std::vector<store::Role>& roles) {
@@ -517,18 +516,8 @@ Handler define_campaign_revisions(CLI::App& app) {
     }
     if (!revisions) return revisions.status();
     if (o->format == "json") {
-      json out = json::array();
-      for (const auto& r : *revisions) {
-        json answers = json::array();
-        for (const auto& a : r.answers) {
-          json one = {{"item", a.item}, {"choice", a.choice == 0 ? json(nullptr) : json(a.choice)}};
-          if (!a.comment.empty()) one["comment"] = a.comment;
-          answers.push_back(std::move(one));
-        }
-        out.push_back({{"org", r.org}, {"no", r.no}, {"state", store::to_string(r.state)}, {"author", r.author},
-                       {"created_at", r.created_at}, {"import", r.import_id == 0 ? json(nullptr) : json(r.import_id)},
-                       {"answers", std::move(answers)}});
-      }
+      auto out = nlohmann::ordered_json::array();
+      for (const auto& r : *revisions) out.push_back(store::revision_json(r));
       std::cout << out.dump(2) << '\n';
       return Status::ok();
     }
@@ -593,8 +582,7 @@ Handler define_user_add(CLI::App& app) {
     u.password_hash = *hash;
     u.roles = *roles;
     u.orgs = o->orgs;
-    std::sort(u.orgs.begin(), u.orgs.end());
-    u.orgs.erase(std::unique(u.orgs.begin(), u.orgs.end()), u.orgs.end());
+    u.orgs = store::normalized_ids(u.orgs);
     KUNREN_RETURN_IF_ERROR((*db)->create_user(u, cli_actor()));
     std::cout << fmt::format("user {} added (roles: {}; organisations: {})\n", u.login,
                              u.roles.empty() ? "none" : join_roles(u.roles), u.orgs.empty() ? "none" : join(u.orgs));

@@ -21,6 +21,22 @@ json text_or_null(const std::string& s) { return s.empty() ? json(nullptr) : jso
 
 }  // namespace
 
+nlohmann::ordered_json revision_json(const Revision& r) {
+  json answers = json::array();
+  for (const auto& a : r.answers) {
+    json one = {{"item", a.item}, {"choice", a.choice == 0 ? json(nullptr) : json(a.choice)}};
+    if (!a.comment.empty()) one["comment"] = a.comment;
+    answers.push_back(std::move(one));
+  }
+  return {{"org", r.org},
+          {"no", r.no},
+          {"state", to_string(r.state)},
+          {"author", r.author},
+          {"created_at", r.created_at},
+          {"import", r.import_id == 0 ? json(nullptr) : json(r.import_id)},
+          {"answers", std::move(answers)}};
+}
+
 std::string write_bundle(const CampaignBundle& b, const Timestamp& exported_at) {
   const auto& c = b.campaign;
   json out = json::object();
@@ -65,21 +81,7 @@ std::string write_bundle(const CampaignBundle& b, const Timestamp& exported_at) 
   }
   out["imports"] = std::move(imports);
   json revisions = json::array();
-  for (const auto& r : b.revisions) {
-    json answers = json::array();
-    for (const auto& a : r.answers) {
-      json one = {{"item", a.item}, {"choice", a.choice == 0 ? json(nullptr) : json(a.choice)}};
-      if (!a.comment.empty()) one["comment"] = a.comment;
-      answers.push_back(std::move(one));
-    }
-    revisions.push_back({{"org", r.org},
-                         {"no", r.no},
-                         {"state", to_string(r.state)},
-                         {"author", r.author},
-                         {"created_at", r.created_at},
-                         {"import", r.import_id == 0 ? json(nullptr) : json(r.import_id)},
-                         {"answers", std::move(answers)}});
-  }
+  for (const auto& r : b.revisions) revisions.push_back(revision_json(r));
   out["revisions"] = std::move(revisions);
   // One revision per line would be nicer to diff, but dump(1) keeps the file
   // readable and small enough; the format does not depend on the layout.

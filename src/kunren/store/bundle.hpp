@@ -26,6 +26,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include <kunren/store/store.hpp>
 #include <kunren/util/status.hpp>
 
@@ -36,6 +38,8 @@ namespace kunren::store {
 inline constexpr std::size_t k_max_bundle_bytes = std::size_t{512} << 20;
 
 std::string write_bundle(const CampaignBundle& bundle, const Timestamp& exported_at);
+// One revision as the bundle writes it (also `kunren campaign revisions --format json`).
+nlohmann::ordered_json revision_json(const Revision& revision);
 Result<CampaignBundle> read_bundle(std::string_view text, std::string_view filename);
 
 }  // namespace kunren::store
