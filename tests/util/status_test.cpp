@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <type_traits>
+#include <utility>
+#include <vector>
+
 namespace kunren {
 namespace {
 
@@ -32,6 +36,24 @@ TEST(Result, HoldsAValueOrTheStatus) {
   Result<int> bad = Status::not_found("no such checklist");
   ASSERT_FALSE(bad.is_ok());
   EXPECT_EQ(bad.status().kind(), ErrorKind::kNotFound);
+}
+
+}  // namespace
+}  // namespace kunren
+
+namespace kunren {
+namespace {
+
+// Regression: value() on a temporary Result returned T&&, so
+// `for (auto& e : store.list_audit().value())` walked a destroyed vector.
+static_assert(std::is_same_v<decltype(std::declval<Result<std::vector<int>>>().value()), std::vector<int>>,
+              "value() of a temporary Result must hand over the value, not a reference into the dead temporary");
+
+TEST(Result, ARangeForOverTheValueOfATemporaryResultSeesTheElements) {
+  auto make = [] { return Result<std::vector<int>>(std::vector<int>{1, 2, 3}); };
+  int sum = 0;
+  for (int x : make().value()) sum += x;
+  EXPECT_EQ(sum, 6);
 }
 
 }  // namespace

@@ -96,7 +96,8 @@ class Result {
   // REQUIRES: is_ok()
   T& value() & { return *m_value; }
   const T& value() const& { return *m_value; }
-  T&& value() && { return std::move(*m_value); }
+  // By value: `for (auto& x : f().value())` must not bind to a dead temporary.
+  T value() && { return std::move(*m_value); }
   T* operator->() { return &*m_value; }
   const T* operator->() const { return &*m_value; }
   T& operator*() { return *m_value; }
