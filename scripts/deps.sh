@@ -11,6 +11,8 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libssl-dev
   # the store: embedded SQLite, PostgreSQL client, argon2id password hashes
   libsqlite3-dev libpq-dev libsodium-dev
+  # the web server: Boost.Asio/Beast (headers), the access log
+  libboost-dev libspdlog-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 time
   # a throwaway PostgreSQL 15 cluster for the store tests (started by the tests)

@@ -381,6 +381,7 @@ const std::vector<Command>& commands() {
       {"", "import-bundle", "Rebuild a campaign from a bundle written by 'kunren export'", define_import_bundle},
       {"", "backup", "Copy the whole database while it is in use (SQLite)", define_backup},
       {"", "audit", "Show the audit log: who did what, when, on which object", define_audit},
+      {"", "serve", "Run the web server on the database (foundation: service routes; pages to come)", define_serve},
   };
   return k_commands;
 }

@@ -76,4 +76,7 @@ Handler define_import_bundle(CLI::App& app);
 Handler define_backup(CLI::App& app);
 Handler define_audit(CLI::App& app);
 
+// --- the web server (serve_command.cpp) -----------------------------------------
+Handler define_serve(CLI::App& app);
+
 }  // namespace kunren::cli

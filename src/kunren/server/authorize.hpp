@@ -1,0 +1,126 @@
+// Authorisation for `kunren serve`: the one function that decides every
+// request, from who asks (Principal: login, roles, organisations), what they
+// want to do (Action) and on what (Resource: campaign, organisation). No HTTP
+// here; every handler calls authorize() before touching the store and, on a
+// refusal, audit_refusal() and a 403 carrying Decision::reason.
+//
+// The rules (authorize.cpp holds them as one table; a user holding several
+// roles may do what any of them may). Deny by default: an action no row
+// grants is refused.
+//
+//   action                   role         campaign state   organisation
+//   list_campaigns           coordinator  —                —
+//                            evaluator    —                —
+//                            observer     —                —
+//   view_campaign            coordinator  any              —
+//                            evaluator    open/closed/pub. —
+//                            observer     published        —
+//   view_draft               evaluator    open/closed/pub. own
+//   edit_draft               evaluator    open             own
+//   submit_evaluation        evaluator    open             own
+//   view_submissions         coordinator  any              any
+//                            evaluator    open/closed/pub. own
+//   view_submission_status   coordinator  any              —
+//   view_live_results        coordinator  any              —
+//   view_published_results   coordinator  published        —
+//                            evaluator    published        own, participated
+//                            observer     published        —
+//   download_report          coordinator  any              —
+//                            evaluator    published        own, participated
+//                            observer     published        —
+//   change_campaign_state    coordinator  any              —
+//   manage_users             admin        —                —
+//   manage_orgs              admin        —                —
+//   view_audit_log           admin        —                —
+//   view_self                every signed-in user
+//   change_own_password      every signed-in user
+//
+// Facilitators and participants have no checklist rights (drills come with
+// the exercise issue). A disabled principal is refused everything.
+//
+// Coordinators — a documented simplification: campaigns have no coordinator
+// assignments yet, so every coordinator coordinates every campaign. Resource
+// already carries `coordinators`: when a caller fills it in, only the logins
+// listed coordinate that campaign; empty means "every coordinator".
+//
+// Participation: published pooled results go to organisations that took part
+// (a submitted revision in the campaign). The caller computes this for the
+// organisation in Resource::org — for a results page, for each of the
+// viewer's organisations until one is allowed.
+//
+// Thread safety: pure functions over values; audit_refusal uses the Store
+// given, on the calling thread.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <kunren/store/store.hpp>
+#include <kunren/util/status.hpp>
+
+namespace kunren::server {
+
+struct Principal {
+  std::string login;
+  std::vector<store::Role> roles;
+  std::vector<std::string> orgs;  // organisation memberships
+  bool disabled = false;
+};
+
+// The principal for a signed-in user, from the store's record.
+Principal principal_of(const store::User& user);
+
+// Everything the pages and the API do. Add new actions before the last one
+// and give each a row in authorize.cpp's table and in the test's table (the
+// test does not compile without it).
+enum class Action {
+  kListCampaigns,         // the campaign list (each entry then needs kViewCampaign)
+  kViewCampaign,          // one campaign's title, state, checklist
+  kViewDraft,             // an organisation's working draft in a campaign
+  kEditDraft,             // save that draft (autosave, mark for review)
+  kSubmitEvaluation,      // submit → an immutable revision
+  kViewSubmissions,       // an organisation's submitted revisions and their history
+  kViewSubmissionStatus,  // per-organisation status of a campaign (not started / draft / submitted)
+  kViewLiveResults,       // the cross-organisation results before publication
+  kViewPublishedResults,  // the pooled results of a published campaign, "my answer against everyone's"
+  kDownloadReport,        // the report as HTML, CSV or JSON
+  kChangeCampaignState,   // open / close / reopen / publish
+  kManageUsers,           // create users, set roles, memberships, passwords, disable
+  kManageOrgs,            // create and edit organisations
+  kViewAuditLog,
+  kViewSelf,              // GET /me
+  kChangeOwnPassword,     // keep last (k_action_count)
+};
+inline constexpr std::size_t k_action_count = static_cast<std::size_t>(Action::kChangeOwnPassword) + 1;
+
+const char* to_string(Action a);  // "list_campaigns", "view_campaign", …
+const std::array<Action, k_action_count>& all_actions();
+
+// What a request acts on. Fields an action does not concern are ignored.
+struct Resource {
+  std::string campaign;                              // campaign id; empty if none
+  std::optional<store::CampaignState> campaign_state;  // required by campaign actions (refused without)
+  std::string org;                                   // organisation id; empty if none
+  bool org_participated = false;                     // `org` has a submitted revision in the campaign
+  std::vector<std::string> coordinators;             // logins; empty = every coordinator (see above)
+
+  static Resource of(const store::CampaignRecord& campaign, std::string org = {}, bool org_participated = false);
+};
+
+struct Decision {
+  bool allowed = false;
+  std::string reason;  // why, for the audit log and the 403 body; names no secret
+  explicit operator bool() const { return allowed; }
+};
+
+// The one decision. Deny by default.
+Decision authorize(const Principal& who, Action action, const Resource& what);
+
+// Appends "auth.refused" for a refused request: actor "user:<login>", the
+// campaign (and organisation) as object, action and reason in the detail.
+Status audit_refusal(store::Store& store, const Principal& who, Action action, const Resource& what,
+                     const Decision& decision);
+
+}  // namespace kunren::server

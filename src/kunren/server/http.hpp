@@ -1,0 +1,59 @@
+// The HTTP request and response as the rest of Kunren sees them: plain
+// values with no Boost in them, so that only http_server.cpp compiles Beast
+// (one translation unit takes ~30 s to build) and handlers, the router and
+// their tests stay light.
+//
+// Every error response has the one body shape of docs/api.md:
+//   {"error": {"code": "not_found", "message": "…", "field": "…"}}
+// Thread safety: values; no shared state.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <kunren/util/status.hpp>
+
+namespace kunren::server {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", … (upper case)
+  std::string target;  // as sent: path and query
+  std::string path;    // the path as sent (still percent-encoded), without the query; the
+                       // router decodes each {param} segment on its own, so %2F stays in it
+  std::string query;   // raw query string, without '?'
+  std::vector<std::pair<std::string, std::string>> headers;  // names in lower case, in arrival order
+  std::string body;
+  std::string remote_address;  // the peer's IP address
+
+  // The first header with this (lower-case) name, or "".
+  std::string_view header(std::string_view name) const;
+  // The value of one cookie from the Cookie header, or "".
+  std::string cookie(std::string_view name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Set-Cookie, Location, …)
+  std::string body;
+
+  static HttpResponse json(int status, const nlohmann::json& value);
+  // {"error": {"code", "message", "field"}}; `code` is a short snake_case word.
+  static HttpResponse error(int status, std::string_view code, std::string_view message, std::string_view field = {});
+  // The error response for a failed Status (its kind decides the status:
+  // util/status.hpp's http_status_for).
+  static HttpResponse from_status(const Status& status);
+};
+
+// "Not Found" for 404 and so on (the reason phrases of RFC 9110).
+std::string_view reason_phrase(int status);
+
+// Percent-decodes a path or query component; nullopt-like empty result with
+// `ok` false when an escape is malformed or decodes to a NUL.
+bool percent_decode(std::string_view in, std::string& out, bool plus_is_space = false);
+
+}  // namespace kunren::server

@@ -1,0 +1,191 @@
+#include <kunren/server/authorize.hpp>
+
+#include <set>
+
+#include <gtest/gtest.h>
+
+namespace kunren::server {
+namespace {
+
+using store::CampaignState;
+using store::Role;
+
+// The expected rules, written independently of authorize.cpp. A grant holds
+// for one role (or every signed-in user) in the campaign states listed as
+// letters (d)raft (o)pen (c)losed (p)ublished, "" = the action concerns no
+// campaign, with the organisation condition given.
+enum class Org { kAny, kOwn, kOwnParticipated };
+struct Grant {
+  std::optional<Role> role;  // nullopt: everyone signed in
+  const char* states;
+  Org org;
+};
+
+// A new Action without a case here does not compile.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic error "-Wswitch"
+std::vector<Grant> expected_grants(Action a) {
+  const auto C = Role::kCoordinator, E = Role::kEvaluator, O = Role::kObserver, A = Role::kAdmin;
+  switch (a) {
+    case Action::kListCampaigns: return {{C, "", Org::kAny}, {E, "", Org::kAny}, {O, "", Org::kAny}};
+    case Action::kViewCampaign: return {{C, "docp", Org::kAny}, {E, "ocp", Org::kAny}, {O, "p", Org::kAny}};
+    case Action::kViewDraft: return {{E, "ocp", Org::kOwn}};
+    case Action::kEditDraft: return {{E, "o", Org::kOwn}};
+    case Action::kSubmitEvaluation: return {{E, "o", Org::kOwn}};
+    case Action::kViewSubmissions: return {{C, "docp", Org::kAny}, {E, "ocp", Org::kOwn}};
+    case Action::kViewSubmissionStatus: return {{C, "docp", Org::kAny}};
+    case Action::kViewLiveResults: return {{C, "docp", Org::kAny}};
+    case Action::kViewPublishedResults:
+      return {{C, "p", Org::kAny}, {E, "p", Org::kOwnParticipated}, {O, "p", Org::kAny}};
+    case Action::kDownloadReport:
+      return {{C, "docp", Org::kAny}, {E, "p", Org::kOwnParticipated}, {O, "p", Org::kAny}};
+    case Action::kChangeCampaignState: return {{C, "docp", Org::kAny}};
+    case Action::kManageUsers: return {{A, "", Org::kAny}};
+    case Action::kManageOrgs: return {{A, "", Org::kAny}};
+    case Action::kViewAuditLog: return {{A, "", Org::kAny}};
+    case Action::kViewSelf: return {{std::nullopt, "", Org::kAny}};
+    case Action::kChangeOwnPassword: return {{std::nullopt, "", Org::kAny}};
+  }
+  return {};
+}
+#pragma GCC diagnostic pop
+
+char letter(CampaignState s) { return store::to_string(s)[0]; }
+
+bool expected(Role role, Action action, CampaignState state, const std::string& org, bool participated) {
+  for (const Grant& g : expected_grants(action)) {
+    if (g.role && *g.role != role) continue;
+    if (*g.states != '\0' && std::string(g.states).find(letter(state)) == std::string::npos) continue;
+    if (g.org != Org::kAny && org != "own") continue;
+    if (g.org == Org::kOwnParticipated && !participated) continue;
+    return true;
+  }
+  return false;
+}
+
+TEST(AuthorizationTable, EveryActionIsListedOnceAndNamed) {
+  ASSERT_EQ(all_actions().size(), k_action_count);
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < k_action_count; ++i) {
+    EXPECT_EQ(static_cast<std::size_t>(all_actions()[i]), i);
+    std::string name = to_string(all_actions()[i]);
+    EXPECT_NE(name, "?");
+    EXPECT_TRUE(names.insert(name).second) << name;
+    EXPECT_FALSE(expected_grants(all_actions()[i]).empty()) << name << " has no row in the test's table";
+  }
+}
+
+TEST(AuthorizationTable, EveryActionRoleOrganisationAndStateDecidesAsTheTableSays) {
+  std::size_t cases = 0;
+  for (Action action : all_actions()) {
+    for (Role role : store::all_roles()) {
+      Principal who{"u", {role}, {"own"}, false};
+      for (const std::string org : {"own", "other", ""}) {
+        for (CampaignState state :
+             {CampaignState::kDraft, CampaignState::kOpen, CampaignState::kClosed, CampaignState::kPublished}) {
+          for (bool participated : {false, true}) {
+            Resource what;
+            what.campaign = "c1";
+            what.campaign_state = state;
+            what.org = org;
+            what.org_participated = participated;
+            Decision d = authorize(who, action, what);
+            EXPECT_EQ(d.allowed, expected(role, action, state, org, participated))
+                << to_string(action) << " by " << store::to_string(role) << " on org '" << org << "' in a "
+                << store::to_string(state) << " campaign, participated=" << participated << ": " << d.reason;
+            EXPECT_FALSE(d.reason.empty());
+            ++cases;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(cases, k_action_count * store::all_roles().size() * 3 * 4 * 2);
+}
+
+TEST(Authorization, FacilitatorsAndParticipantsHaveNoChecklistRights) {
+  for (Role role : {Role::kFacilitator, Role::kParticipant}) {
+    Principal who{"u", {role}, {"own"}, false};
+    Resource what{"c1", CampaignState::kPublished, "own", true, {}};
+    for (Action a : all_actions()) {
+      bool self = a == Action::kViewSelf || a == Action::kChangeOwnPassword;
+      EXPECT_EQ(authorize(who, a, what).allowed, self) << to_string(a);
+    }
+  }
+}
+
+TEST(Authorization, SeveralRolesGrantWhatAnyOfThemGrants) {
+  Principal who{"u", {Role::kAdmin, Role::kEvaluator}, {"own"}, false};
+  Resource open{"c1", CampaignState::kOpen, "own", false, {}};
+  EXPECT_TRUE(authorize(who, Action::kEditDraft, open));
+  EXPECT_TRUE(authorize(who, Action::kManageUsers, {}));
+  EXPECT_FALSE(authorize(who, Action::kViewLiveResults, open));
+}
+
+TEST(Authorization, AnEvaluatorOfTwoOrganisationsEditsBothButNoOther) {
+  Principal who{"u", {Role::kEvaluator}, {"a", "b"}, false};
+  EXPECT_TRUE(authorize(who, Action::kEditDraft, {"c1", CampaignState::kOpen, "a", false, {}}));
+  EXPECT_TRUE(authorize(who, Action::kEditDraft, {"c1", CampaignState::kOpen, "b", false, {}}));
+  Decision other = authorize(who, Action::kEditDraft, {"c1", CampaignState::kOpen, "c", false, {}});
+  EXPECT_FALSE(other);
+  EXPECT_NE(other.reason.find("own organisation"), std::string::npos) << other.reason;
+}
+
+TEST(Authorization, ListedCoordinatorsAloneCoordinateTheCampaign) {
+  Principal alice{"alice", {Role::kCoordinator}, {}, false};
+  Principal bob{"bob", {Role::kCoordinator}, {}, false};
+  Resource what{"c1", CampaignState::kOpen, "", false, {"alice"}};
+  EXPECT_TRUE(authorize(alice, Action::kViewLiveResults, what));
+  Decision d = authorize(bob, Action::kViewLiveResults, what);
+  EXPECT_FALSE(d);
+  EXPECT_NE(d.reason.find("coordinate"), std::string::npos) << d.reason;
+  what.coordinators.clear();
+  EXPECT_TRUE(authorize(bob, Action::kViewLiveResults, what)) << "no list: every coordinator coordinates";
+}
+
+TEST(Authorization, CampaignActionsWithoutACampaignAreRefused) {
+  Principal who{"u", {Role::kCoordinator}, {}, false};
+  EXPECT_FALSE(authorize(who, Action::kViewLiveResults, {}));
+  EXPECT_TRUE(authorize(who, Action::kListCampaigns, {}));
+}
+
+TEST(Authorization, ADisabledOrAnonymousPrincipalIsRefusedEverything) {
+  Resource what{"c1", CampaignState::kPublished, "own", true, {}};
+  for (Action a : all_actions()) {
+    EXPECT_FALSE(authorize(Principal{"u", {Role::kAdmin, Role::kCoordinator}, {"own"}, true}, a, what));
+    EXPECT_FALSE(authorize(Principal{"", {Role::kAdmin}, {}, false}, a, what));
+  }
+}
+
+TEST(Authorization, PrincipalComesFromTheStoredUser) {
+  store::User u;
+  u.login = "eve";
+  u.roles = {Role::kEvaluator};
+  u.orgs = {"p1"};
+  u.disabled = true;
+  Principal p = principal_of(u);
+  EXPECT_EQ(p.login, "eve");
+  EXPECT_EQ(p.roles, u.roles);
+  EXPECT_EQ(p.orgs, u.orgs);
+  EXPECT_TRUE(p.disabled);
+}
+
+TEST(Authorization, RefusalsAreAuditedWithActionAndReason) {
+  auto db = store::open_store("memory:").value();
+  Principal who{"eve", {Role::kEvaluator}, {"own"}, false};
+  Resource what{"c1", CampaignState::kOpen, "other", false, {}};
+  Decision d = authorize(who, Action::kEditDraft, what);
+  ASSERT_FALSE(d);
+  ASSERT_TRUE(audit_refusal(*db, who, Action::kEditDraft, what, d));
+  auto entries = db->list_audit().value();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].action, "auth.refused");
+  EXPECT_EQ(entries[0].actor, "user:eve");
+  EXPECT_EQ(entries[0].object_type, "evaluation");
+  EXPECT_EQ(entries[0].object_id, "c1/other");
+  EXPECT_NE(entries[0].detail.find("edit_draft"), std::string::npos) << entries[0].detail;
+  EXPECT_NE(entries[0].detail.find("reason"), std::string::npos) << entries[0].detail;
+}
+
+}  // namespace
+}  // namespace kunren::server
