@@ -30,6 +30,14 @@ request 'GET /nowhere?token=abc HTTP/1.1\r\nHost: x\r\nCookie: sid=secret-sessio
 expect_contains "$WORK/b" "HTTP/1.1 404"
 expect_contains "$WORK/b" '"code":"not_found"'
 
+# Signing in through the real binary: a user made with the CLI gets a session.
+echo "correct horse battery" | "$KUNREN" user add hanako --role evaluator --db "$DB" >/dev/null
+body='{"login":"hanako","password":"correct horse battery"}'
+request "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${#body}\r\nConnection: close\r\n\r\n$body" >"$WORK/c"
+expect_contains "$WORK/c" "HTTP/1.1 200 OK"
+expect_contains "$WORK/c" "Set-Cookie: kunren_session="
+expect_contains "$WORK/c" '"csrf_token":'
+
 # A port that is taken is an I/O error (3) naming it.
 code=0; "$KUNREN" serve --db "$DB" --listen "127.0.0.1:$port" >"$WORK/e" 2>&1 || code=$?
 expect_eq "$code" 3 "port in use"
@@ -43,7 +51,8 @@ cat <&4 >"$WORK/rest"
 exec 4<&-
 expect_contains "$WORK/rest" "stopped"
 # The access log: one JSON line per request, no query string, no cookie.
-expect_eq "$(grep -c '"status":' "$WORK/access.log")" 2 "access log lines"
+expect_eq "$(grep -c '"status":' "$WORK/access.log")" 3 "access log lines"
+expect_not_contains "$WORK/access.log" "correct horse"
 expect_contains "$WORK/access.log" '"path":"/nowhere","remote":"127.0.0.1","status":404'
 expect_not_contains "$WORK/access.log" "token=abc"
 expect_not_contains "$WORK/access.log" "secret-session"

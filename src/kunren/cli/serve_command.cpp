@@ -1,7 +1,7 @@
 // `kunren serve`: the web server on the store. This is the foundation of the
 // web application (issue 4): the HTTP server, the access log, graceful
-// shutdown and the service routes; the pages and the API routes are added to
-// the same router as they are built.
+// shutdown, the service routes and signing in and out; the pages and the
+// other API routes are added to the same router as they are built.
 #include <cmath>
 #include <iostream>
 
@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include <kunren/cli/command.hpp>
+#include <kunren/server/api.hpp>
 #include <kunren/server/http_server.hpp>
 #include <kunren/server/router.hpp>
 
@@ -70,6 +71,12 @@ Handler define_serve(CLI::App& app) {
       log->info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     };
 
+    server::ApiContext api;
+    api.db_url = o->url;
+    auto authenticator = server::Authenticator::create(api.sessions);
+    if (!authenticator) return authenticator.status();
+    api.authenticator = std::move(authenticator).value();
+
     server::Router router;
     router.add("GET", "/healthz", "service.health", [](const server::HttpRequest&, const server::RouteParams&) {
       return server::HttpResponse::json(200, {{"status", "ok"}});
@@ -77,6 +84,8 @@ Handler define_serve(CLI::App& app) {
     router.add("GET", "/api/v1", "service.version", [](const server::HttpRequest&, const server::RouteParams&) {
       return server::HttpResponse::json(200, {{"name", "kunren"}, {"version", KUNREN_VERSION}, {"api", "v1"}});
     });
+
+    server::add_session_routes(router, api);
 
     server::HttpServer http(options, router);
     auto port = http.start();

@@ -1,0 +1,145 @@
+#include <kunren/server/api.hpp>
+
+#include <algorithm>
+#include <map>
+#include <variant>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace kunren::server {
+
+using nlohmann::json;
+
+Result<store::Store*> thread_store(const std::string& url) {
+  thread_local std::map<std::string, std::unique_ptr<store::Store>> stores;
+  auto it = stores.find(url);
+  if (it == stores.end()) {
+    auto opened = store::open_store(url);
+    if (!opened) return opened.status();
+    it = stores.emplace(url, std::move(opened).value()).first;
+  }
+  return it->second.get();
+}
+
+namespace {
+
+std::string session_cookie(const ApiContext& c, const std::string& value, bool expire) {
+  std::string cookie = fmt::format("{}={}; Path=/; HttpOnly; SameSite=Lax", k_session_cookie, value);
+  if (expire) cookie += "; Max-Age=0";
+  if (c.secure_cookies) cookie += "; Secure";
+  return cookie;
+}
+
+json roles_json(const std::vector<store::Role>& roles) {
+  json out = json::array();
+  for (auto r : roles) out.push_back(store::to_string(r));
+  return out;
+}
+
+// The signed-in session of this request, if any (expiry checked).
+std::optional<Session> current_session(ApiContext& c, const HttpRequest& r) {
+  const std::string id = r.cookie(k_session_cookie);
+  if (id.empty()) return std::nullopt;
+  return c.sessions.find(id, Clock::now());
+}
+
+HttpResponse not_signed_in() {
+  return HttpResponse::error(401, "not_signed_in", "sign in first (POST /api/v1/session)");
+}
+
+// A JSON object body, or the response that refuses it.
+std::variant<json, HttpResponse> json_body(const HttpRequest& r) {
+  const std::string_view type = r.header("content-type");
+  if (type.substr(0, 16) != "application/json") {
+    return HttpResponse::error(415, "unsupported_media_type", "send the body as application/json", "Content-Type");
+  }
+  json body = json::parse(r.body, nullptr, false);
+  if (body.is_discarded()) return HttpResponse::error(400, "bad_json", "the body is not valid JSON");
+  if (!body.is_object()) return HttpResponse::error(422, "bad_input", "the body must be a JSON object");
+  return body;
+}
+
+HttpResponse sign_in(ApiContext& c, const HttpRequest& r) {
+  auto parsed = json_body(r);
+  if (auto* refusal = std::get_if<HttpResponse>(&parsed)) return *refusal;
+  const json& body = std::get<json>(parsed);
+  for (const char* field : {"login", "password"}) {
+    if (!body.contains(field) || !body[field].is_string() || body[field].get_ref<const std::string&>().empty()) {
+      return HttpResponse::error(422, "bad_input", fmt::format("'{}' must be a non-empty string", field), field);
+    }
+  }
+  auto db = thread_store(c.db_url);
+  if (!db) return HttpResponse::from_status(db.status());
+  const std::string login = body["login"].get<std::string>();
+  SignInOutcome outcome =
+      c.authenticator->sign_in(**db, login, body["password"].get_ref<const std::string&>(), r.remote_address, Clock::now());
+  switch (outcome.code) {
+    case SignInCode::kOk: break;
+    case SignInCode::kInvalidCredentials: return HttpResponse::error(401, "invalid_credentials", outcome.message);
+    case SignInCode::kDisabled: return HttpResponse::error(403, "account_disabled", outcome.message);
+    case SignInCode::kThrottled: {
+      HttpResponse refused = HttpResponse::error(429, "too_many_attempts", outcome.message);
+      refused.headers.emplace_back("Retry-After", std::to_string(std::max<long long>(1, outcome.retry_after.count())));
+      return refused;
+    }
+    case SignInCode::kError: return HttpResponse::from_status(outcome.status);
+  }
+  // A session the browser had before signing in is ended: the new one has a
+  // new id (no session fixation).
+  if (const std::string old = r.cookie(k_session_cookie); !old.empty()) c.sessions.destroy(old);
+  const Session& s = *outcome.session;
+  auto user = (*db)->get_user(s.login);
+  if (!user) return HttpResponse::from_status(user.status());
+  HttpResponse ok = HttpResponse::json(200, {{"login", user->login},
+                                             {"display_name", user->display_name},
+                                             {"roles", roles_json(user->roles)},
+                                             {"organizations", user->orgs},
+                                             {"csrf_token", s.csrf_token}});
+  ok.headers.emplace_back("Set-Cookie", session_cookie(c, s.id, false));
+  return ok;
+}
+
+HttpResponse sign_out(ApiContext& c, const HttpRequest& r) {
+  auto session = current_session(c, r);
+  if (!session) return not_signed_in();
+  if (!SessionManager::csrf_ok(*session, r.header("x-csrf-token"))) {
+    return HttpResponse::error(403, "csrf", "the X-CSRF-Token header is missing or wrong", "X-CSRF-Token");
+  }
+  c.sessions.destroy(session->id);
+  HttpResponse done;
+  done.status = 204;
+  done.headers.emplace_back("Set-Cookie", session_cookie(c, "", true));
+  return done;
+}
+
+HttpResponse me(ApiContext& c, const HttpRequest& r) {
+  auto session = current_session(c, r);
+  if (!session) return not_signed_in();
+  auto db = thread_store(c.db_url);
+  if (!db) return HttpResponse::from_status(db.status());
+  auto user = (*db)->get_user(session->login);
+  if (!user || user->disabled) {
+    // Removed or disabled since signing in: the session ends here.
+    c.sessions.destroy(session->id);
+    return not_signed_in();
+  }
+  c.sessions.touch(session->id, Clock::now());
+  return HttpResponse::json(200, {{"login", user->login},
+                                  {"display_name", user->display_name},
+                                  {"roles", roles_json(user->roles)},
+                                  {"organizations", user->orgs}});
+}
+
+}  // namespace
+
+void add_session_routes(Router& router, ApiContext& context) {
+  router.add("POST", "/api/v1/session", "session.create",
+             [&context](const HttpRequest& r, const RouteParams&) { return sign_in(context, r); });
+  router.add("DELETE", "/api/v1/session", "session.delete",
+             [&context](const HttpRequest& r, const RouteParams&) { return sign_out(context, r); });
+  router.add("GET", "/api/v1/me", "session.me",
+             [&context](const HttpRequest& r, const RouteParams&) { return me(context, r); });
+}
+
+}  // namespace kunren::server

@@ -1,0 +1,53 @@
+// A minimal HTTP/1.1 client over POSIX sockets for the server tests: sends
+// bytes exactly as given (so malformed requests can be sent too) and reads
+// until the server closes. Requests should say "Connection: close".
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace kunren::testing {
+
+inline int connect_to(unsigned short port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  return fd;
+}
+
+inline void send_all(int fd, const std::string& bytes) {
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return;  // the server may close early (413 before the body)
+    sent += static_cast<std::size_t>(n);
+  }
+}
+
+inline std::string read_to_end(int fd) {
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<std::size_t>(n));
+  return out;
+}
+
+// Sends one request and returns the whole answer.
+inline std::string http_exchange(unsigned short port, const std::string& request) {
+  int fd = connect_to(port);
+  send_all(fd, request);
+  std::string answer = read_to_end(fd);
+  ::close(fd);
+  return answer;
+}
+
+}  // namespace kunren::testing
