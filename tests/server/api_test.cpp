@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <kunren/server/http_server.hpp>
+#include <kunren/store/campaign_data.hpp>
 #include <kunren/util/password.hpp>
 
 #include "../test_support.hpp"
@@ -170,6 +171,182 @@ TEST_F(SessionApi, RepeatedFailuresAreThrottledWith429AndRetryAfter) {
   EXPECT_NE(last.head.find("Retry-After: "), std::string::npos);
   // Even the right password waits now.
   EXPECT_EQ(post_session(R"({"login":"hanako","password":"correct horse battery"})").status, 429);
+}
+
+}  // namespace
+}  // namespace kunren::server
+
+namespace kunren::server {
+namespace {
+
+// Two organisations, an evaluator of each, a coordinator, and an open
+// campaign on a small checklist.
+class CampaignApi : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    context.db_url = "sqlite:" + dir.path("kunren.db");
+    store::OpenOptions options;
+    options.create = options.migrate = true;
+    auto opened = store::open_store(context.db_url, options);
+    ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+    db = std::move(opened).value();
+    const store::Actor actor{"test"};
+    ASSERT_TRUE(db->put_orgs({{"org-a", "A", "", "", {}, {}}, {"org-b", "B", "", "", {}, {}}}, actor).is_ok());
+    const std::string hash = util::hash_password("correct horse battery").value();
+    auto add = [&](const std::string& login, store::Role role, std::vector<std::string> orgs) {
+      store::User u;
+      u.login = login;
+      u.display_name = login;
+      u.password_hash = hash;
+      u.roles = {role};
+      u.orgs = std::move(orgs);
+      ASSERT_TRUE(db->create_user(u, actor).is_ok());
+    };
+    add("eva", store::Role::kEvaluator, {"org-a"});
+    add("eve", store::Role::kEvaluator, {"org-b"});
+    add("coco", store::Role::kCoordinator, {});
+    auto checklist = kunren::testing::make_checklist({"Q1=good,partial,poor", "Q2=good,poor,na"});
+    ASSERT_TRUE(store::register_checklist(*db, checklist, false, actor).is_ok());
+    for (const char* id : {"c", "later"}) {
+      store::CampaignRecord c;
+      c.id = id;
+      c.title = id;
+      c.checklist_id = checklist.id;
+      c.checklist_version = checklist.version;
+      c.min_group = 1;
+      ASSERT_TRUE(db->create_campaign(c, actor).is_ok());
+    }
+    ASSERT_TRUE(db->set_campaign_state("c", store::CampaignState::kOpen, actor).is_ok());
+    context.authenticator = Authenticator::create(context.sessions).value();
+    add_session_routes(router, context);
+    add_campaign_routes(router, context);
+    ServerOptions so;
+    so.port = 0;
+    so.threads = 2;
+    server = std::make_unique<HttpServer>(so, router);
+    port = server->start().value();
+    runner = std::thread([this] { server->run(); });
+  }
+  void TearDown() override {
+    server->stop();
+    runner.join();
+  }
+
+  struct Signed {
+    std::string cookie, csrf;
+  };
+  Signed sign_in(const std::string& login) {
+    const std::string body = R"({"login":")" + login + R"(","password":"correct horse battery"})";
+    const std::string raw = kunren::testing::http_exchange(
+        port, "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+                  std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    auto a = parse(raw);
+    EXPECT_EQ(a.status, 200) << raw;
+    auto p = a.head.find("kunren_session=") + 15;
+    return {a.head.substr(p, a.head.find(';', p) - p), a.body.value("csrf_token", "")};
+  }
+  Answer call(const Signed& who, const std::string& method, const std::string& path, const std::string& body = {},
+              bool with_csrf = true) {
+    std::string req = method + " " + path + " HTTP/1.1\r\nHost: x\r\nCookie: kunren_session=" + who.cookie + "\r\n";
+    if (with_csrf) req += "X-CSRF-Token: " + who.csrf + "\r\n";
+    if (!body.empty()) req += "Content-Type: application/json\r\n";
+    req += "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    return parse(kunren::testing::http_exchange(port, req));
+  }
+  std::size_t refusals() {
+    std::size_t n = 0;
+    for (const auto& e : db->list_audit().value()) n += e.action == "auth.refused" ? 1 : 0;
+    return n;
+  }
+
+  kunren::testing::TempDir dir;
+  std::unique_ptr<store::Store> db;
+  ApiContext context;
+  Router router;
+  std::unique_ptr<HttpServer> server;
+  std::thread runner;
+  unsigned short port = 0;
+};
+
+TEST_F(CampaignApi, AnEvaluatorSavesADraftOfTheirOrganisationThenSubmitsIt) {
+  Signed eva = sign_in("eva");
+  Answer saved = call(eva, "PUT", "/api/v1/campaigns/c/evaluations/org-a",
+                      R"({"answers":[{"item":"Q1","choice":2,"comment":"手順書はある"},{"item":"Q2","choice":null}]})");
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_EQ(saved.body.at("revision").at("state"), "draft");
+  EXPECT_EQ(saved.body.at("revision").at("no"), 1);
+  EXPECT_EQ(saved.body.at("revision").at("answers").size(), 1u) << "an item with neither answer nor comment is not kept";
+  EXPECT_EQ(saved.body.at("revision").at("author"), "user:eva");
+
+  Answer read = call(eva, "GET", "/api/v1/campaigns/c/evaluations/org-a");
+  ASSERT_EQ(read.status, 200);
+  EXPECT_EQ(read.body.at("revision").at("answers").at(0).at("comment"), "手順書はある");
+
+  Answer submitted = call(eva, "POST", "/api/v1/campaigns/c/evaluations/org-a/submit");
+  ASSERT_EQ(submitted.status, 200) << submitted.body;
+  EXPECT_EQ(submitted.body.at("revision").at("state"), "submitted");
+  EXPECT_EQ(submitted.body.at("revision").at("no"), 2);
+  EXPECT_EQ(call(eva, "POST", "/api/v1/campaigns/c/evaluations/org-a/submit").status, 409);
+  // Both revisions are kept.
+  EXPECT_EQ(db->revision_history("c", "org-a").value().size(), 2u);
+}
+
+TEST_F(CampaignApi, AnEvaluatorCannotReadOrWriteAnotherOrganisationAndEachRefusalIsAudited) {
+  Signed eva = sign_in("eva");
+  const std::size_t before = refusals();
+  EXPECT_EQ(call(eva, "GET", "/api/v1/campaigns/c/evaluations/org-b").status, 403);
+  Answer put = call(eva, "PUT", "/api/v1/campaigns/c/evaluations/org-b", R"({"answers":[{"item":"Q1","choice":1}]})");
+  EXPECT_EQ(put.status, 403);
+  EXPECT_EQ(put.body.at("error").at("code"), "forbidden");
+  EXPECT_EQ(call(eva, "POST", "/api/v1/campaigns/c/evaluations/org-b/submit").status, 403);
+  EXPECT_EQ(refusals(), before + 3);
+  EXPECT_TRUE(db->revision_history("c", "org-b").value().empty());
+}
+
+TEST_F(CampaignApi, AStateChangeWithoutTheCsrfTokenIsRefusedAndWritesNothing) {
+  Signed eva = sign_in("eva");
+  Answer a = call(eva, "PUT", "/api/v1/campaigns/c/evaluations/org-a", R"({"answers":[{"item":"Q1","choice":1}]})",
+                  false);
+  EXPECT_EQ(a.status, 403);
+  EXPECT_EQ(a.body.at("error").at("code"), "csrf");
+  EXPECT_TRUE(db->revision_history("c", "org-a").value().empty());
+}
+
+TEST_F(CampaignApi, BadAnswersAre422NamingTheFieldAndUnknownCampaigns404) {
+  Signed eva = sign_in("eva");
+  Answer a = call(eva, "PUT", "/api/v1/campaigns/c/evaluations/org-a", R"({"answers":[{"item":"Q1","choice":"two"}]})");
+  ASSERT_EQ(a.status, 422);
+  EXPECT_EQ(a.body.at("error").at("field"), "answers[0].choice");
+  a = call(eva, "PUT", "/api/v1/campaigns/c/evaluations/org-a", R"({"answers":[{"item":"Q9","choice":1}]})");
+  ASSERT_EQ(a.status, 422);
+  EXPECT_NE(a.body.at("error").at("message").get<std::string>().find("Q9"), std::string::npos);
+  a = call(eva, "PUT", "/api/v1/campaigns/c/evaluations/org-a", R"({"answers":[{"item":"Q1","choice":7}]})");
+  EXPECT_EQ(a.status, 422);
+  EXPECT_EQ(call(eva, "GET", "/api/v1/campaigns/nope/evaluations/org-a").status, 404);
+  EXPECT_TRUE(db->revision_history("c", "org-a").value().empty());
+}
+
+TEST_F(CampaignApi, ACoordinatorSeesLiveResultsAndAnEvaluatorOnlyPublishedOnes) {
+  Signed eva = sign_in("eva");
+  Signed coco = sign_in("coco");
+  ASSERT_EQ(call(eva, "PUT", "/api/v1/campaigns/c/evaluations/org-a", R"({"answers":[{"item":"Q1","choice":1}]})").status,
+            200);
+  ASSERT_EQ(call(eva, "POST", "/api/v1/campaigns/c/evaluations/org-a/submit").status, 200);
+  Answer live = call(coco, "GET", "/api/v1/campaigns/c/results");
+  ASSERT_EQ(live.status, 200) << live.body;
+  EXPECT_EQ(live.body.at("schema"), "kunren.analysis/1");
+  EXPECT_EQ(live.body.at("organizations"), 1);
+  EXPECT_EQ(call(eva, "GET", "/api/v1/campaigns/c/results").status, 403) << "not published yet";
+  ASSERT_TRUE(db->set_campaign_state("c", store::CampaignState::kClosed, store::Actor{"test"}).is_ok());
+  ASSERT_TRUE(db->set_campaign_state("c", store::CampaignState::kPublished, store::Actor{"test"}).is_ok());
+  EXPECT_EQ(call(eva, "GET", "/api/v1/campaigns/c/results").status, 200) << "published, and org-a took part";
+  EXPECT_EQ(call(sign_in("eve"), "GET", "/api/v1/campaigns/c/results").status, 403) << "org-b did not take part";
+
+  Answer list = call(eva, "GET", "/api/v1/campaigns");
+  ASSERT_EQ(list.status, 200);
+  ASSERT_EQ(list.body.at("campaigns").size(), 1u) << "a draft campaign is not shown to evaluators";
+  EXPECT_EQ(list.body.at("campaigns").at(0).at("id"), "c");
+  EXPECT_EQ(call(coco, "GET", "/api/v1/campaigns").body.at("campaigns").size(), 2u);
 }
 
 }  // namespace

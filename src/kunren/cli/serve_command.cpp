@@ -86,6 +86,7 @@ Handler define_serve(CLI::App& app) {
     });
 
     server::add_session_routes(router, api);
+    server::add_campaign_routes(router, api);
 
     server::HttpServer http(options, router);
     auto port = http.start();

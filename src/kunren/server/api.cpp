@@ -7,6 +7,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <kunren/analysis/analysis.hpp>
+#include <kunren/report/json_report.hpp>
+#include <kunren/server/authorize.hpp>
+#include <kunren/store/bundle.hpp>
+#include <kunren/store/campaign_data.hpp>
+
 namespace kunren::server {
 
 using nlohmann::json;
@@ -131,7 +137,211 @@ HttpResponse me(ApiContext& c, const HttpRequest& r) {
                                   {"organizations", user->orgs}});
 }
 
+// --- campaigns and evaluations -------------------------------------------------------
+
+// The signed-in user of this request as a Principal, with their Store; or
+// the 401 that answers the request.
+struct Caller {
+  store::Store* db = nullptr;
+  Session session;
+  Principal who;
+};
+std::variant<Caller, HttpResponse> caller(ApiContext& c, const HttpRequest& r, bool changes_state) {
+  auto session = current_session(c, r);
+  if (!session) return not_signed_in();
+  if (changes_state && !SessionManager::csrf_ok(*session, r.header("x-csrf-token"))) {
+    return HttpResponse::error(403, "csrf", "the X-CSRF-Token header is missing or wrong", "X-CSRF-Token");
+  }
+  auto db = thread_store(c.db_url);
+  if (!db) return HttpResponse::from_status(db.status());
+  auto user = (*db)->get_user(session->login);
+  if (!user || user->disabled) {
+    c.sessions.destroy(session->id);
+    return not_signed_in();
+  }
+  c.sessions.touch(session->id, Clock::now());
+  return Caller{*db, *session, principal_of(*user)};
+}
+
+// Refuses with 403 (audited) unless `action` on `what` is allowed.
+std::optional<HttpResponse> refuse_unless(const Caller& who, Action action, const Resource& what) {
+  Decision d = authorize(who.who, action, what);
+  if (d) return std::nullopt;
+  (void)audit_refusal(*who.db, who.who, action, what, d);
+  return HttpResponse::error(403, "forbidden", d.reason);
+}
+
+json campaign_json(const store::CampaignRecord& c) {
+  return {{"id", c.id},
+          {"title", c.title},
+          {"state", store::to_string(c.state)},
+          {"checklist_id", c.checklist_id},
+          {"checklist_version", c.checklist_version},
+          {"opens_on", c.opens_on},
+          {"closes_on", c.closes_on},
+          {"min_group", c.min_group}};
+}
+
+HttpResponse list_campaigns(ApiContext& c, const HttpRequest& r) {
+  auto got = caller(c, r, false);
+  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
+  Caller& who = std::get<Caller>(got);
+  auto campaigns = who.db->list_campaigns();
+  if (!campaigns) return HttpResponse::from_status(campaigns.status());
+  json out = json::array();
+  for (const auto& campaign : *campaigns) {
+    if (authorize(who.who, Action::kViewCampaign, Resource::of(campaign))) out.push_back(campaign_json(campaign));
+  }
+  return HttpResponse::json(200, {{"campaigns", out}});
+}
+
+// Whether `org` has a submitted revision in the campaign.
+Result<bool> participated(store::Store& db, const std::string& campaign, const std::string& org) {
+  store::LatestQuery q;
+  q.org = org;
+  q.with_answers = false;
+  auto latest = db.latest_revisions(campaign, q);
+  if (!latest) return latest.status();
+  return !latest->empty();
+}
+
+HttpResponse campaign_results(ApiContext& c, const HttpRequest& r, const RouteParams& p) {
+  auto got = caller(c, r, false);
+  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
+  Caller& who = std::get<Caller>(got);
+  auto campaign = who.db->get_campaign(p.at("id"));
+  if (!campaign) return HttpResponse::from_status(campaign.status());
+  // Live results for those who run the campaign; otherwise the published
+  // ones, for an organisation of the caller's that took part.
+  Resource what = Resource::of(*campaign);
+  bool allowed = static_cast<bool>(authorize(who.who, Action::kViewLiveResults, what));
+  for (std::size_t i = 0; !allowed && i < who.who.orgs.size(); ++i) {
+    auto took_part = participated(*who.db, campaign->id, who.who.orgs[i]);
+    if (!took_part) return HttpResponse::from_status(took_part.status());
+    allowed = static_cast<bool>(
+        authorize(who.who, Action::kViewPublishedResults, Resource::of(*campaign, who.who.orgs[i], *took_part)));
+  }
+  if (!allowed) {
+    if (auto refusal = refuse_unless(who, Action::kViewPublishedResults, what)) return *refusal;
+  }
+  auto checklist = store::campaign_checklist(*who.db, *campaign);
+  if (!checklist) return HttpResponse::from_status(checklist.status());
+  auto responses = store::submitted_responses(*who.db, campaign->id, **checklist);
+  if (!responses) return HttpResponse::from_status(responses.status());
+  analysis::AnalysisOptions options;
+  options.lang = r.query.find("lang=en") != std::string::npos ? "en" : "ja";
+  HttpResponse ok;
+  ok.body = report::render_json(analysis::analyze(**checklist, std::move(responses).value(), options));
+  return ok;
+}
+
+// {"campaign", "org", "revision": {…} | null} for the latest revision in any state.
+HttpResponse evaluation_json(store::Store& db, const std::string& campaign, const std::string& org, int status) {
+  store::LatestQuery q;
+  q.state = std::nullopt;
+  q.org = org;
+  auto latest = db.latest_revisions(campaign, q);
+  if (!latest) return HttpResponse::from_status(latest.status());
+  json revision = latest->empty() ? json(nullptr) : json(store::revision_json(latest->front()));
+  return HttpResponse::json(status, {{"campaign", campaign}, {"org", org}, {"revision", revision}});
+}
+
+HttpResponse get_evaluation(ApiContext& c, const HttpRequest& r, const RouteParams& p) {
+  auto got = caller(c, r, false);
+  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
+  Caller& who = std::get<Caller>(got);
+  auto campaign = who.db->get_campaign(p.at("id"));
+  if (!campaign) return HttpResponse::from_status(campaign.status());
+  if (auto refusal = refuse_unless(who, Action::kViewDraft, Resource::of(*campaign, p.at("org")))) return *refusal;
+  return evaluation_json(*who.db, campaign->id, p.at("org"), 200);
+}
+
+// {"answers": [{"item": "IMP-P0-01", "choice": 2, "comment": "…"}, …]}
+std::variant<std::vector<store::Answer>, HttpResponse> answers_of(const json& body) {
+  if (!body.contains("answers") || !body["answers"].is_array()) {
+    return HttpResponse::error(422, "bad_input", "'answers' must be an array", "answers");
+  }
+  std::vector<store::Answer> answers;
+  std::size_t i = 0;
+  for (const auto& a : body["answers"]) {
+    const std::string field = fmt::format("answers[{}]", i++);
+    if (!a.is_object() || !a.contains("item") || !a["item"].is_string()) {
+      return HttpResponse::error(422, "bad_input", "each answer needs an 'item' string", field + ".item");
+    }
+    store::Answer answer;
+    answer.item = a["item"].get<std::string>();
+    if (a.contains("choice") && !a["choice"].is_null()) {
+      if (!a["choice"].is_number_integer() || a["choice"].get<long long>() < 1 || a["choice"].get<long long>() > 255) {
+        return HttpResponse::error(422, "bad_input", "'choice' must be a choice number or null", field + ".choice");
+      }
+      answer.choice = static_cast<std::uint8_t>(a["choice"].get<int>());
+    }
+    if (a.contains("comment") && !a["comment"].is_null()) {
+      if (!a["comment"].is_string()) return HttpResponse::error(422, "bad_input", "'comment' must be text", field + ".comment");
+      answer.comment = a["comment"].get<std::string>();
+    }
+    if (answer.choice == 0 && answer.comment.empty()) continue;  // nothing to keep for this item
+    answers.push_back(std::move(answer));
+  }
+  return answers;
+}
+
+HttpResponse put_evaluation(ApiContext& c, const HttpRequest& r, const RouteParams& p) {
+  auto got = caller(c, r, true);
+  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
+  Caller& who = std::get<Caller>(got);
+  auto campaign = who.db->get_campaign(p.at("id"));
+  if (!campaign) return HttpResponse::from_status(campaign.status());
+  if (auto refusal = refuse_unless(who, Action::kEditDraft, Resource::of(*campaign, p.at("org")))) return *refusal;
+  auto parsed = json_body(r);
+  if (auto* refusal = std::get_if<HttpResponse>(&parsed)) return *refusal;
+  auto answers = answers_of(std::get<json>(parsed));
+  if (auto* refusal = std::get_if<HttpResponse>(&answers)) return *refusal;
+  store::NewRevision draft{p.at("org"), store::RevisionState::kDraft, std::move(std::get<std::vector<store::Answer>>(answers))};
+  auto appended = who.db->append_revisions(campaign->id, {draft}, nullptr, store::Actor{"user:" + who.who.login});
+  if (!appended) return HttpResponse::from_status(appended.status());
+  return evaluation_json(*who.db, campaign->id, p.at("org"), 200);
+}
+
+HttpResponse submit_evaluation(ApiContext& c, const HttpRequest& r, const RouteParams& p) {
+  auto got = caller(c, r, true);
+  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
+  Caller& who = std::get<Caller>(got);
+  auto campaign = who.db->get_campaign(p.at("id"));
+  if (!campaign) return HttpResponse::from_status(campaign.status());
+  if (auto refusal = refuse_unless(who, Action::kSubmitEvaluation, Resource::of(*campaign, p.at("org")))) {
+    return *refusal;
+  }
+  store::LatestQuery q;
+  q.state = std::nullopt;
+  q.org = p.at("org");
+  auto latest = who.db->latest_revisions(campaign->id, q);
+  if (!latest) return HttpResponse::from_status(latest.status());
+  if (latest->empty() || latest->front().state != store::RevisionState::kDraft) {
+    return HttpResponse::error(409, "conflict", latest->empty() ? "there is no draft to submit"
+                                                               : "the latest revision is already submitted");
+  }
+  // The draft's answers become a new, submitted (and from then on immutable) revision.
+  store::NewRevision submitted{q.org, store::RevisionState::kSubmitted, latest->front().answers};
+  auto appended = who.db->append_revisions(campaign->id, {submitted}, nullptr, store::Actor{"user:" + who.who.login});
+  if (!appended) return HttpResponse::from_status(appended.status());
+  return evaluation_json(*who.db, campaign->id, q.org, 200);
+}
+
 }  // namespace
+
+void add_campaign_routes(Router& router, ApiContext& context) {
+  router.add("GET", "/api/v1/campaigns", "campaign.list",
+             [&context](const HttpRequest& r, const RouteParams&) { return list_campaigns(context, r); });
+  router.add("GET", "/api/v1/campaigns/{id}/results", "campaign.results",
+             [&context](const HttpRequest& r, const RouteParams& p) { return campaign_results(context, r, p); });
+  router.add("GET", "/api/v1/campaigns/{id}/evaluations/{org}", "evaluation.get",
+             [&context](const HttpRequest& r, const RouteParams& p) { return get_evaluation(context, r, p); });
+  router.add("PUT", "/api/v1/campaigns/{id}/evaluations/{org}", "evaluation.save_draft",
+             [&context](const HttpRequest& r, const RouteParams& p) { return put_evaluation(context, r, p); });
+  router.add("POST", "/api/v1/campaigns/{id}/evaluations/{org}/submit", "evaluation.submit",
+             [&context](const HttpRequest& r, const RouteParams& p) { return submit_evaluation(context, r, p); });
+}
 
 void add_session_routes(Router& router, ApiContext& context) {
   router.add("POST", "/api/v1/session", "session.create",

@@ -1,7 +1,7 @@
 // The JSON API under /api/v1 (docs/api.md): handlers that turn requests into
 // store calls, each deciding access through authorize() (authorize.hpp).
-// So far: signing in and out and "who am I"; the campaign and evaluation
-// routes of issue 4 join the same table.
+// So far: signing in and out, "who am I", the campaigns a user may see, the
+// pooled results, and an organisation's draft and its submission.
 //
 // Sessions travel in the cookie `kunren_session` (HttpOnly, SameSite=Lax,
 // Path=/, Secure when served behind TLS); every state-changing request except
@@ -34,5 +34,10 @@ Result<store::Store*> thread_store(const std::string& url);
 
 // POST /api/v1/session, DELETE /api/v1/session, GET /api/v1/me.
 void add_session_routes(Router& router, ApiContext& context);
+
+// GET /api/v1/campaigns, GET /api/v1/campaigns/{id}/results,
+// GET|PUT /api/v1/campaigns/{id}/evaluations/{org} (the draft),
+// POST /api/v1/campaigns/{id}/evaluations/{org}/submit.
+void add_campaign_routes(Router& router, ApiContext& context);
 
 }  // namespace kunren::server
