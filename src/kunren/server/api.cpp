@@ -106,44 +106,12 @@ HttpResponse sign_in(ApiContext& c, const HttpRequest& r) {
   return ok;
 }
 
-HttpResponse sign_out(ApiContext& c, const HttpRequest& r) {
-  auto session = current_session(c, r);
-  if (!session) return not_signed_in();
-  if (!SessionManager::csrf_ok(*session, r.header("x-csrf-token"))) {
-    return HttpResponse::error(403, "csrf", "the X-CSRF-Token header is missing or wrong", "X-CSRF-Token");
-  }
-  c.sessions.destroy(session->id);
-  HttpResponse done;
-  done.status = 204;
-  done.headers.emplace_back("Set-Cookie", session_cookie(c, "", true));
-  return done;
-}
-
-HttpResponse me(ApiContext& c, const HttpRequest& r) {
-  auto session = current_session(c, r);
-  if (!session) return not_signed_in();
-  auto db = thread_store(c.db_url);
-  if (!db) return HttpResponse::from_status(db.status());
-  auto user = (*db)->get_user(session->login);
-  if (!user || user->disabled) {
-    // Removed or disabled since signing in: the session ends here.
-    c.sessions.destroy(session->id);
-    return not_signed_in();
-  }
-  c.sessions.touch(session->id, Clock::now());
-  return HttpResponse::json(200, {{"login", user->login},
-                                  {"display_name", user->display_name},
-                                  {"roles", roles_json(user->roles)},
-                                  {"organizations", user->orgs}});
-}
-
-// --- campaigns and evaluations -------------------------------------------------------
-
 // The signed-in user of this request as a Principal, with their Store; or
 // the 401 that answers the request.
 struct Caller {
   store::Store* db = nullptr;
   Session session;
+  store::User user;
   Principal who;
 };
 std::variant<Caller, HttpResponse> caller(ApiContext& c, const HttpRequest& r, bool changes_state) {
@@ -156,12 +124,36 @@ std::variant<Caller, HttpResponse> caller(ApiContext& c, const HttpRequest& r, b
   if (!db) return HttpResponse::from_status(db.status());
   auto user = (*db)->get_user(session->login);
   if (!user || user->disabled) {
+    // Removed or disabled since signing in: the session ends here.
     c.sessions.destroy(session->id);
     return not_signed_in();
   }
   c.sessions.touch(session->id, Clock::now());
-  return Caller{*db, *session, principal_of(*user)};
+  Principal who = principal_of(*user);
+  return Caller{*db, *session, std::move(user).value(), std::move(who)};
 }
+
+HttpResponse sign_out(ApiContext& c, const HttpRequest& r) {
+  auto got = caller(c, r, true);
+  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
+  c.sessions.destroy(std::get<Caller>(got).session.id);
+  HttpResponse done;
+  done.status = 204;
+  done.headers.emplace_back("Set-Cookie", session_cookie(c, "", true));
+  return done;
+}
+
+HttpResponse me(ApiContext& c, const HttpRequest& r) {
+  auto got = caller(c, r, false);
+  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
+  const store::User& user = std::get<Caller>(got).user;
+  return HttpResponse::json(200, {{"login", user.login},
+                                  {"display_name", user.display_name},
+                                  {"roles", roles_json(user.roles)},
+                                  {"organizations", user.orgs}});
+}
+
+// --- campaigns and evaluations -------------------------------------------------------
 
 // Refuses with 403 (audited) unless `action` on `what` is allowed.
 std::optional<HttpResponse> refuse_unless(const Caller& who, Action action, const Resource& what) {
