@@ -1,7 +1,8 @@
-// The session API over real HTTP on a free port, on an SQLite store with one
-// user: sign in (cookie attributes, CSRF token, same answer for wrong and
-// unknown), who-am-I, sign out with and without the CSRF token, content type
-// and body checks, and throttling answered 429 with Retry-After.
+// The JSON API over real HTTP on a free port, on an SQLite store: sign in
+// (cookie attributes, CSRF token, same answer for wrong and unknown),
+// who-am-I, sign out with and without the CSRF token, content type and body
+// checks, throttling answered 429 with Retry-After; then campaigns, results,
+// drafts and submissions, with every refusal audited.
 #include <kunren/server/api.hpp>
 
 #include <gtest/gtest.h>
@@ -40,26 +41,24 @@ Answer parse(const std::string& raw) {
   return a;
 }
 
-class SessionApi : public ::testing::Test {
+// A server with the session and campaign routes on a fresh SQLite store.
+// Fixtures seed the store, then call serve().
+class ApiServerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  std::unique_ptr<store::Store> open_fresh_store() {
     context.db_url = "sqlite:" + dir.path("kunren.db");
     store::OpenOptions options;
     options.create = options.migrate = true;
     auto db = store::open_store(context.db_url, options);
-    ASSERT_TRUE(db.is_ok()) << db.status().to_string();
-    ASSERT_TRUE((*db)->put_orgs({store::OrgRecord{"org-a", "A", "", "", {}, {}}}, store::Actor{"test"}).is_ok());
-    store::User u;
-    u.login = "hanako";
-    u.display_name = "山田 花子";
-    u.password_hash = util::hash_password("correct horse battery").value();
-    u.roles = {store::Role::kEvaluator};
-    u.orgs = {"org-a"};
-    ASSERT_TRUE((*db)->create_user(u, store::Actor{"test"}).is_ok());
+    EXPECT_TRUE(db.is_ok()) << db.status().to_string();
+    return db ? std::move(db).value() : nullptr;
+  }
+  void serve() {
     auto auth = Authenticator::create(context.sessions);
     ASSERT_TRUE(auth.is_ok());
     context.authenticator = std::move(auth).value();
     add_session_routes(router, context);
+    add_campaign_routes(router, context);
     ServerOptions so;
     so.port = 0;
     so.threads = 2;
@@ -68,16 +67,46 @@ class SessionApi : public ::testing::Test {
     runner = std::thread([this] { server->run(); });
   }
   void TearDown() override {
+    if (!server) return;
     server->stop();
     runner.join();
+  }
+  // POST of a body (JSON unless said otherwise), with a session cookie if given.
+  Answer post(const std::string& path, const std::string& body, const std::string& type = "application/json",
+              const std::string& cookie = {}) {
+    return parse(roundtrip(port, "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: " + type +
+                                     "\r\nContent-Length: " + std::to_string(body.size()) +
+                                     (cookie.empty() ? "" : "\r\nCookie: kunren_session=" + cookie) +
+                                     "\r\nConnection: close\r\n\r\n" + body));
+  }
+
+  kunren::testing::TempDir dir;
+  ApiContext context;
+  Router router;
+  std::unique_ptr<HttpServer> server;
+  std::thread runner;
+  unsigned short port = 0;
+};
+
+class SessionApi : public ApiServerTest {
+ protected:
+  void SetUp() override {
+    auto db = open_fresh_store();
+    ASSERT_NE(db, nullptr);
+    ASSERT_TRUE(db->put_orgs({store::OrgRecord{"org-a", "A", "", "", {}, {}}}, store::Actor{"test"}).is_ok());
+    store::User u;
+    u.login = "hanako";
+    u.display_name = "山田 花子";
+    u.password_hash = util::hash_password("correct horse battery").value();
+    u.roles = {store::Role::kEvaluator};
+    u.orgs = {"org-a"};
+    ASSERT_TRUE(db->create_user(u, store::Actor{"test"}).is_ok());
+    serve();
   }
 
   Answer post_session(const std::string& body, const std::string& type = "application/json",
                       const std::string& cookie = {}) {
-    return parse(roundtrip(port, "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: " + type +
-                                     "\r\nContent-Length: " + std::to_string(body.size()) +
-                                     (cookie.empty() ? "" : "\r\nCookie: kunren_session=" + cookie) +
-                                     "\r\nConnection: close\r\n\r\n" + body));
+    return post("/api/v1/session", body, type, cookie);
   }
   Answer get_me(const std::string& cookie) {
     return parse(roundtrip(port, "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nCookie: kunren_session=" + cookie +
@@ -95,12 +124,6 @@ class SessionApi : public ::testing::Test {
     return a.head.substr(p, a.head.find(';', p) - p);
   }
 
-  kunren::testing::TempDir dir;
-  ApiContext context;
-  Router router;
-  std::unique_ptr<HttpServer> server;
-  std::thread runner;
-  unsigned short port = 0;
 };
 
 TEST_F(SessionApi, SigningInSetsAnHttpOnlyLaxCookieAndReturnsTheCsrfToken) {
@@ -181,15 +204,11 @@ namespace {
 
 // Two organisations, an evaluator of each, a coordinator, and an open
 // campaign on a small checklist.
-class CampaignApi : public ::testing::Test {
+class CampaignApi : public ApiServerTest {
  protected:
   void SetUp() override {
-    context.db_url = "sqlite:" + dir.path("kunren.db");
-    store::OpenOptions options;
-    options.create = options.migrate = true;
-    auto opened = store::open_store(context.db_url, options);
-    ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
-    db = std::move(opened).value();
+    db = open_fresh_store();
+    ASSERT_NE(db, nullptr);
     const store::Actor actor{"test"};
     ASSERT_TRUE(db->put_orgs({{"org-a", "A", "", "", {}, {}}, {"org-b", "B", "", "", {}, {}}}, actor).is_ok());
     const std::string hash = util::hash_password("correct horse battery").value();
@@ -217,31 +236,15 @@ class CampaignApi : public ::testing::Test {
       ASSERT_TRUE(db->create_campaign(c, actor).is_ok());
     }
     ASSERT_TRUE(db->set_campaign_state("c", store::CampaignState::kOpen, actor).is_ok());
-    context.authenticator = Authenticator::create(context.sessions).value();
-    add_session_routes(router, context);
-    add_campaign_routes(router, context);
-    ServerOptions so;
-    so.port = 0;
-    so.threads = 2;
-    server = std::make_unique<HttpServer>(so, router);
-    port = server->start().value();
-    runner = std::thread([this] { server->run(); });
-  }
-  void TearDown() override {
-    server->stop();
-    runner.join();
+    serve();
   }
 
   struct Signed {
     std::string cookie, csrf;
   };
   Signed sign_in(const std::string& login) {
-    const std::string body = R"({"login":")" + login + R"(","password":"correct horse battery"})";
-    const std::string raw = kunren::testing::http_exchange(
-        port, "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
-                  std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
-    auto a = parse(raw);
-    EXPECT_EQ(a.status, 200) << raw;
+    auto a = post("/api/v1/session", R"({"login":")" + login + R"(","password":"correct horse battery"})");
+    EXPECT_EQ(a.status, 200) << a.head << a.body;
     auto p = a.head.find("kunren_session=") + 15;
     return {a.head.substr(p, a.head.find(';', p) - p), a.body.value("csrf_token", "")};
   }
@@ -259,13 +262,7 @@ class CampaignApi : public ::testing::Test {
     return n;
   }
 
-  kunren::testing::TempDir dir;
   std::unique_ptr<store::Store> db;
-  ApiContext context;
-  Router router;
-  std::unique_ptr<HttpServer> server;
-  std::thread runner;
-  unsigned short port = 0;
 };
 
 TEST_F(CampaignApi, AnEvaluatorSavesADraftOfTheirOrganisationThenSubmitsIt) {

@@ -14,13 +14,21 @@
 
 namespace kunren::testing {
 
-inline int connect_to(unsigned short port) {
+// A socket connected to 127.0.0.1:port, or -1 if nobody listens there.
+inline int try_connect(unsigned short port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
+  ::close(fd);
+  return -1;
+}
+
+inline int connect_to(unsigned short port) {
+  int fd = try_connect(port);
+  EXPECT_GE(fd, 0) << "nothing listens on port " << port;
   return fd;
 }
 
