@@ -163,9 +163,46 @@ k user list >"$WORK/out"
 expect_contains "$WORK/out" "品質 花子"
 expect_not_contains "$WORK/out" "argon2"
 
+# --- campaign coordinators ------------------------------------------------------------------------
+echo "correct horse battery" | k user add bob --role coordinator >/dev/null
+echo "correct horse battery" | k user add eve --role evaluator >/dev/null
+k campaign coordinators 2026-autumn >"$WORK/out"
+expect_contains "$WORK/out" "campaign 2026-autumn: coordinators none listed (every coordinator coordinates it)"
+k campaign coordinators 2026-autumn --set bob,alice >"$WORK/out"
+expect_contains "$WORK/out" "campaign 2026-autumn: coordinators alice,bob"
+k campaign show 2026-autumn >"$WORK/out"
+expect_contains "$WORK/out" "coordinators alice,bob"
+k campaign show 2026-autumn --format json >"$WORK/out"
+expect_contains "$WORK/out" '"coordinators": ['
+k campaign coordinators 2026-autumn --set bob >"$WORK/out"
+expect_contains "$WORK/out" "coordinators bob"  # replaced whole, not added to
+# Refusals name the option and the login, and change nothing.
+expect_exit 2 "$WORK/out" -- k campaign coordinators 2026-autumn --set eve
+expect_contains "$WORK/out" "(--set): user 'eve' does not have the coordinator role"
+expect_exit 2 "$WORK/out" -- k campaign coordinators 2026-autumn --set bob,ghost
+expect_contains "$WORK/out" "(--set): user 'ghost' not found"
+expect_exit 2 "$WORK/out" -- k campaign coordinators 2026-autumn --set bob --set bob
+expect_contains "$WORK/out" "(--set): coordinator 'bob' is given more than once"
+expect_exit 2 "$WORK/out" -- k campaign coordinators 2026-autumn --set "bad login!"
+expect_contains "$WORK/out" "(--set): 'bad login!' is not a valid login"
+expect_exit 2 "$WORK/out" -- k campaign coordinators nosuch --set bob
+expect_contains "$WORK/out" "campaign 'nosuch' not found"
+expect_exit 2 "$WORK/out" -- k campaign coordinators 2026-autumn --set bob --clear
+k campaign coordinators 2026-autumn >"$WORK/out"
+expect_contains "$WORK/out" "campaign 2026-autumn: coordinators bob"
+k campaign create spring --coordinator alice --coordinator bob >"$WORK/out"
+expect_contains "$WORK/out" "coordinators: alice,bob"
+expect_exit 2 "$WORK/out" -- k campaign create autumn-2 --coordinator eve
+expect_contains "$WORK/out" "(--coordinator): user 'eve' does not have the coordinator role"
+k campaign list >"$WORK/out"
+expect_not_contains "$WORK/out" "autumn-2"
+k campaign coordinators spring --clear >"$WORK/out"
+expect_contains "$WORK/out" "campaign spring: coordinators none listed"
+
 # --- the audit log ------------------------------------------------------------------------------
 k audit --limit 0 --format json >"$WORK/audit.json"
-for action in campaign.create campaign.state revision.import org.put user.create user.password user.access; do
+for action in campaign.create campaign.state campaign.coordinators revision.import org.put user.create user.password \
+  user.access; do
   expect_contains "$WORK/audit.json" "\"$action\""
 done
 expect_not_contains "$WORK/audit.json" "argon2"
@@ -194,9 +231,15 @@ k export --campaign 2026-autumn -o "$WORK/bundle.json" >"$WORK/out"
 expect_contains "$WORK/out" "30 organisations, 32 revisions"
 expect_not_contains "$WORK/bundle.json" "argon2"
 expect_eq "$(stat -c %a "$WORK/bundle.json")" 600 "the bundle holds names and answers: owner only"
+expect_contains "$WORK/bundle.json" '"coordinators": ['
 "$KUNREN" init --db "sqlite:$WORK/elsewhere.db" >/dev/null
-"$KUNREN" import-bundle "$WORK/bundle.json" --db "sqlite:$WORK/elsewhere.db" >"$WORK/out"
+"$KUNREN" import-bundle "$WORK/bundle.json" --db "sqlite:$WORK/elsewhere.db" >"$WORK/out" 2>"$WORK/err"
 expect_contains "$WORK/out" "campaign 2026-autumn restored (30 organisations, 32 revisions, state published)"
+# Bundles carry no users: bob is not there, so the restored campaign lists none, and says so.
+expect_contains "$WORK/err" "warning: coordinators not restored (no such user with the coordinator role here): bob"
+expect_contains "$WORK/err" "coordinated by every coordinator"
+"$KUNREN" campaign coordinators 2026-autumn --db "sqlite:$WORK/elsewhere.db" >"$WORK/out"
+expect_contains "$WORK/out" "coordinators none listed"
 "$KUNREN" analyze --campaign 2026-autumn --db "sqlite:$WORK/elsewhere.db" -o "$WORK/restored.json" 2>/dev/null
 check; cmp -s "$WORK/db2.json" "$WORK/restored.json" || fail "the restored campaign analyses differently"
 "$KUNREN" analyze --campaign 2026-autumn --as-of "$after_first" --db "sqlite:$WORK/elsewhere.db" -o "$WORK/restored1.json" 2>/dev/null

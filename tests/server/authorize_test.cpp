@@ -143,6 +143,64 @@ TEST(Authorization, ListedCoordinatorsAloneCoordinateTheCampaign) {
   EXPECT_TRUE(authorize(bob, Action::kViewLiveResults, what)) << "no list: every coordinator coordinates";
 }
 
+// Resource::of carries the stored list, so every coordinator action of a
+// campaign follows it: listed, not listed, and no list at all.
+TEST(Authorization, ResourceOfACampaignCarriesItsCoordinators) {
+  store::CampaignRecord c;
+  c.id = "c1";
+  c.state = CampaignState::kClosed;
+  c.coordinators = {"alice", "carol"};
+  Resource what = Resource::of(c);
+  EXPECT_EQ(what.coordinators, c.coordinators);
+  EXPECT_EQ(what.campaign, "c1");
+  EXPECT_EQ(what.campaign_state, CampaignState::kClosed);
+
+  Principal alice{"alice", {Role::kCoordinator}, {}, false};
+  Principal bob{"bob", {Role::kCoordinator}, {}, false};
+  std::size_t coordinator_actions = 0;
+  for (Action a : all_actions()) {
+    if (!authorize(alice, a, what)) continue;  // not a coordinator action on a closed campaign
+    if (a == Action::kListCampaigns || a == Action::kViewSelf || a == Action::kChangeOwnPassword) continue;
+    ++coordinator_actions;
+    Decision d = authorize(bob, a, what);
+    EXPECT_FALSE(d) << to_string(a) << " granted to a coordinator not listed";
+    EXPECT_NE(d.reason.find("do not coordinate campaign 'c1'"), std::string::npos) << d.reason;
+  }
+  EXPECT_EQ(coordinator_actions, 6u) << "view_campaign, view_submissions, view_submission_status, "
+                                        "view_live_results, download_report, change_campaign_state";
+
+  c.coordinators.clear();
+  for (Action a : all_actions()) {
+    EXPECT_EQ(authorize(bob, a, Resource::of(c)).allowed, authorize(alice, a, Resource::of(c)).allowed)
+        << to_string(a) << ": with no list every coordinator coordinates";
+  }
+  EXPECT_TRUE(authorize(bob, Action::kChangeCampaignState, Resource::of(c)));
+}
+
+TEST(Authorization, BeingListedWithoutTheCoordinatorRoleGrantsNothing) {
+  store::CampaignRecord c;
+  c.id = "c1";
+  c.state = CampaignState::kOpen;
+  c.coordinators = {"carol"};
+  Principal carol{"carol", {Role::kEvaluator}, {"own"}, false};
+  Decision d = authorize(carol, Action::kViewLiveResults, Resource::of(c));
+  EXPECT_FALSE(d);
+  EXPECT_NE(d.reason.find("evaluator"), std::string::npos) << d.reason;
+  EXPECT_TRUE(authorize(carol, Action::kEditDraft, Resource::of(c, "own"))) << "her evaluator rights stay";
+}
+
+TEST(Authorization, ACoordinatorNotListedKeepsTheRightsOfTheirOtherRoles) {
+  store::CampaignRecord c;
+  c.id = "c1";
+  c.state = CampaignState::kOpen;
+  c.coordinators = {"alice"};
+  Principal dave{"dave", {Role::kCoordinator, Role::kEvaluator}, {"own"}, false};
+  EXPECT_FALSE(authorize(dave, Action::kViewLiveResults, Resource::of(c)));
+  EXPECT_TRUE(authorize(dave, Action::kViewCampaign, Resource::of(c))) << "as an evaluator, the campaign is open";
+  EXPECT_TRUE(authorize(dave, Action::kSubmitEvaluation, Resource::of(c, "own")));
+  EXPECT_FALSE(authorize(dave, Action::kViewSubmissions, Resource::of(c, "other")));
+}
+
 TEST(Authorization, CampaignActionsWithoutACampaignAreRefused) {
   Principal who{"u", {Role::kCoordinator}, {}, false};
   EXPECT_FALSE(authorize(who, Action::kViewLiveResults, {}));

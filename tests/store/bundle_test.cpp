@@ -92,6 +92,50 @@ TEST(Bundle, FieldsOfTheWrongTypeOrRangeAreNamedByPath) {
   expect_refused(read_edited([](json& j) { j.erase("imports"); }), "imports", "array");
 }
 
+TEST(Bundle, TheReviewFlagIsWrittenOnlyWhenSetAndCoordinatorsAlways) {
+  CampaignBundle b = sample_bundle();
+  b.revisions[1].answers[0].review = true;
+  b.revisions[2].answers.push_back(Answer{"B", 0, "", true});  // marked only
+  b.campaign.coordinators = {"alice", "bob"};
+  const std::string text = write_bundle(b, "2026-11-26T00:00:00.000000Z");
+  const json j = json::parse(text);
+  EXPECT_EQ(j["revisions"][1]["answers"][0]["review"], true);
+  EXPECT_FALSE(j["revisions"][0]["answers"][0].contains("review")) << "absent when not marked";
+  EXPECT_EQ(j["revisions"][2]["answers"][1]["choice"], nullptr);
+  EXPECT_EQ(j["campaign"]["coordinators"], json::array({"alice", "bob"}));
+  EXPECT_EQ(json::parse(write_bundle(sample_bundle(), "2026-11-26T00:00:00.000000Z"))["campaign"]["coordinators"],
+            json::array());
+  auto back = read_bundle(text, "b.json");
+  ASSERT_TRUE(back.is_ok()) << back.status().to_string();
+  EXPECT_EQ(back->campaign.coordinators, b.campaign.coordinators);
+  for (std::size_t i = 0; i < b.revisions.size(); ++i) EXPECT_EQ(back->revisions[i].answers, b.revisions[i].answers);
+  EXPECT_EQ(write_bundle(*back, "2026-11-26T00:00:00.000000Z"), text);
+}
+
+// Bundles written before the review flag and the coordinators existed.
+TEST(Bundle, ABundleWithoutReviewFlagsOrCoordinatorsStillReads) {
+  auto r = read_edited([](json& j) {
+    j["campaign"].erase("coordinators");
+    for (auto& rev : j["revisions"]) {
+      for (auto& a : rev["answers"]) a.erase("review");
+    }
+  });
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_TRUE(r->campaign.coordinators.empty());
+  for (const auto& rev : r->revisions) {
+    for (const auto& a : rev.answers) EXPECT_FALSE(a.review) << a.item;
+  }
+}
+
+TEST(Bundle, AMalformedReviewFlagOrCoordinatorListIsNamedByPath) {
+  expect_refused(read_edited([](json& j) { j["revisions"][0]["answers"][1]["review"] = "yes"; }),
+                 "revisions[0].answers[1].review", "true or false");
+  expect_refused(read_edited([](json& j) { j["campaign"]["coordinators"] = "alice"; }), "campaign.coordinators",
+                 "array");
+  auto not_text = [](json& j) { j["campaign"]["coordinators"] = json::array({"alice", 3}); };
+  expect_refused(read_edited(not_text), "campaign.coordinators[1]", "string");
+}
+
 TEST(Bundle, ASyntaxErrorGivesLineAndCharacterColumn) {
   auto r = read_bundle("{\"schema\": \"kunren.bundle/1\",\n \"campaign\": 「}", "b.json");
   ASSERT_FALSE(r.is_ok());

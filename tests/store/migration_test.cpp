@@ -94,6 +94,9 @@ class Migration : public ::testing::TestWithParam<std::string> {
           "VALUES (?, 'cli:old', 'campaign.create', 'campaign', 'c1', '{}')",
           {std::string(k_then)});
     }
+    if (version >= 3) {
+      run("INSERT INTO campaign_coordinator (campaign_id, login) VALUES ('c1', 'alice')", {});
+    }
     return url;
   }
 
@@ -154,17 +157,62 @@ TEST_P(Migration, EveryOlderSchemaWithDataUpgradesAndKeepsItsData) {
       EXPECT_EQ(user->roles, std::vector<Role>{Role::kCoordinator});
       EXPECT_EQ(user->orgs, std::vector<std::string>{"org-a"});
     }
+    auto campaign = s.get_campaign("c1");
+    ASSERT_TRUE(campaign.is_ok()) << campaign.status().to_string();
+    EXPECT_EQ(campaign->title, "2025 訓練");
+    EXPECT_TRUE(campaign->coordinators.empty()) << "a campaign from before the lists has none";
+    if (version >= 2) {
+      ASSERT_TRUE(s.set_campaign_coordinators("c1", {"alice"}, k_actor).is_ok());
+      EXPECT_EQ(s.get_campaign("c1")->coordinators, std::vector<std::string>{"alice"});
+    }
 
     // The upgraded database works for new writes, numbering on from the old.
-    auto appended =
-        s.append_revisions("c1", {NewRevision{"org-a", RevisionState::kSubmitted, {{"Q1", 3, ""}}}}, nullptr, k_actor);
+    auto appended = s.append_revisions(
+        "c1", {NewRevision{"org-a", RevisionState::kSubmitted, {{"Q1", 3, ""}, {"Q2", 0, "", true}}}}, nullptr,
+        k_actor);
     ASSERT_TRUE(appended.is_ok()) << appended.status().to_string();
     auto history = s.revision_history("c1", "org-a");
     ASSERT_TRUE(history.is_ok());
     ASSERT_EQ(history->size(), 2u);
     EXPECT_EQ(history->back().no, 2);
+    EXPECT_EQ(history->back().answers, (std::vector<Answer>{{"Q1", 3, ""}, {"Q2", 0, "", true}}));
+    EXPECT_FALSE(history->front().answers.at(0).review) << "an answer from before the flag is not marked";
     EXPECT_TRUE(s.create_user(User{"bob", "Bob", "", {Role::kObserver}, {}, false, {}}, k_actor).is_ok());
   }
+}
+
+// Migration 3 adds answer.review with ALTER TABLE: the answers of a database
+// migrated from version 2 read as not marked, and the append-only triggers
+// of `answer` still refuse every change, the new column included.
+TEST_P(Migration, AfterMigrationThreeOldAnswersAreUnmarkedAndStillAppendOnly) {
+  const std::string url = database_at(2);
+  {
+    auto opened = open(url, true);
+    ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+    ASSERT_GE(latest_schema_version(), 3);
+    EXPECT_EQ((*opened)->schema_info()->version, latest_schema_version());
+  }
+  auto db = raw(url);
+  ASSERT_NE(db, nullptr);
+  auto unmarked = db->query_int("SELECT COUNT(*) FROM answer WHERE review = 0", {});
+  ASSERT_TRUE(unmarked.is_ok()) << unmarked.status().to_string();
+  EXPECT_EQ(*unmarked, 1);
+  for (const char* sql : {"UPDATE answer SET review = 1", "DELETE FROM answer"}) {
+    auto status = db->exec(sql);
+    EXPECT_FALSE(status.is_ok()) << sql;
+    EXPECT_NE(status.message().find("append-only"), std::string::npos) << sql << ": " << status.message();
+  }
+  // The new column refuses anything but 0 and 1; the new table refuses
+  // unknown campaigns and users.
+  auto revision = db->query_int("SELECT MIN(id) FROM revision", {});
+  ASSERT_TRUE(revision.is_ok());
+  EXPECT_FALSE(
+      db->execute("INSERT INTO answer (revision_id, item_id, choice, comment, review) VALUES (?, 'Q3', 1, '', 2)",
+                  {*revision})
+          .is_ok());
+  EXPECT_FALSE(db->execute("INSERT INTO campaign_coordinator (campaign_id, login) VALUES ('c1', 'ghost')").is_ok());
+  EXPECT_FALSE(db->execute("INSERT INTO campaign_coordinator (campaign_id, login) VALUES ('c9', 'alice')").is_ok());
+  EXPECT_TRUE(db->execute("INSERT INTO campaign_coordinator (campaign_id, login) VALUES ('c1', 'alice')").is_ok());
 }
 
 TEST_P(Migration, AnOlderDatabaseOpensAsItIsWhenNoMoreIsAsked) {
@@ -225,10 +273,15 @@ TEST_P(Migration, OpeningAgainAppliesNothingTwice) {
 TEST_P(Migration, AppendOnlyTablesRefuseUpdateAndDelete) {
   const std::string url = database_at(latest_schema_version());
   const std::vector<std::string> refused = {
-      "UPDATE revision SET state = 'draft'", "DELETE FROM revision",
-      "UPDATE answer SET choice = 1",        "DELETE FROM answer",
-      "UPDATE import SET revisions = 9",     "DELETE FROM import",
-      "UPDATE audit_log SET actor = 'x'",    "DELETE FROM audit_log",
+      "UPDATE revision SET state = 'draft'",
+      "DELETE FROM revision",
+      "UPDATE answer SET choice = 1",
+      "DELETE FROM answer",
+      "UPDATE answer SET review = 1",
+      "UPDATE import SET revisions = 9",
+      "DELETE FROM import",
+      "UPDATE audit_log SET actor = 'x'",
+      "DELETE FROM audit_log",
   };
   if (GetParam() == "sqlite") {
     // Straight through the SQLite C API on the file, not through kunren.

@@ -94,7 +94,9 @@ std::string dump(Store& s) {
   for (const auto& c : got(s.list_campaigns())) {
     out << "campaign " << c.id << '|' << c.title << '|' << c.checklist_id << '|' << c.checklist_version << '|'
         << c.opens_on << '|' << c.closes_on << '|' << c.min_group << '|' << to_string(c.state) << '|' << c.created_at
-        << '|' << c.updated_at << '\n';
+        << '|' << c.updated_at;
+    for (const auto& login : c.coordinators) out << " coordinator:" << login;
+    out << '\n';
     for (const auto& i : got(s.list_imports(c.id))) {
       out << " import " << i.id << '|' << i.filename << '|' << i.sha256 << '|' << i.actor << '|' << i.at << '|'
           << i.revisions << '|' << i.unchanged << '\n';
@@ -103,7 +105,9 @@ std::string dump(Store& s) {
       for (const auto& r : got(s.revision_history(c.id, o.id))) {
         out << " revision " << r.id << '|' << r.org << '|' << r.no << '|' << to_string(r.state) << '|' << r.author
             << '|' << r.created_at << '|' << r.import_id;
-        for (const auto& a : r.answers) out << ' ' << a.item << '=' << int(a.choice) << '/' << a.comment;
+        for (const auto& a : r.answers) {
+          out << ' ' << a.item << '=' << int(a.choice) << '/' << a.comment << (a.review ? "/review" : "");
+        }
         out << '\n';
       }
     }
@@ -724,6 +728,72 @@ TEST_P(StoreConformance, UnchangedAnswersAreSkippedAndCounted) {
   EXPECT_EQ(got(s().revision_history("c", org_id(0))).size(), 2u);
 }
 
+// --- answers marked for review ---------------------------------------------------------
+
+TEST_P(StoreConformance, AnAnswerMarkedOnlyForReviewIsKeptAndTheFlagReadsBack) {
+  mini_world(2);
+  // Q1: marked only (no choice, no comment); Q2: answered and marked;
+  // Q3: commented and marked; O1: answered, not marked.
+  const std::vector<Answer> answers = {
+      {"O1", 1, {}, false}, {"Q1", 0, {}, true}, {"Q2", 2, {}, true}, {"Q3", 0, "要確認", true}};
+  ImportRecord source{0, {}, "draft.json", util::sha256_hex("draft"), {}, {}, 0, 0};
+  auto r = append({rev(org_id(0), answers, RevisionState::kDraft), rev(org_id(1), {{"Q1", 0, {}, true}})}, &source);
+  ASSERT_EQ(r.created, 2u);
+  EXPECT_EQ(got(s().revision_history("c", org_id(0))).at(0).answers, answers);
+  EXPECT_EQ(got(s().revision_history("c", org_id(1))).at(0).answers, (std::vector<Answer>{{"Q1", 0, {}, true}}));
+  LatestQuery any;
+  any.state = std::nullopt;
+  auto latest = got(s().latest_revisions("c", any));
+  ASSERT_EQ(latest.size(), 2u);
+  EXPECT_EQ(latest[0].answers, answers);
+  EXPECT_EQ(latest[1].answers.at(0).review, true);
+  // Without answer, comment or mark an item is still refused.
+  EXPECT_TRUE(fails_with(s().append_revisions("c", {rev(org_id(1), {{"Q2", 0, {}, false}})}, nullptr, k_actor).status(),
+                         ErrorKind::kBadInput, "Q2"));
+}
+
+TEST_P(StoreConformance, AChangeOfTheReviewFlagAloneIsANewRevision) {
+  mini_world(3);
+  std::vector<NewRevision> first = {rev(org_id(0), {{"Q1", 1, {}}, {"Q2", 2, "c"}}),
+                                    rev(org_id(1), {{"Q1", 1, {}, true}}), rev(org_id(2), {{"Q3", 1, {}}})};
+  EXPECT_EQ(append(first).created, 3u);
+  EXPECT_EQ(append(first).unchanged, 3u) << "the same flags are unchanged";
+
+  auto changed = first;
+  changed[0].answers[1].review = true;   // marked
+  changed[1].answers[0].review = false;  // unmarked: Q1 still has its answer
+  auto r = append(changed);
+  EXPECT_EQ(r.created, 2u);
+  EXPECT_EQ(r.unchanged, 1u);
+  auto history = got(s().revision_history("c", org_id(0)));
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_FALSE(history[0].answers[1].review) << "the earlier revision keeps its flag";
+  EXPECT_TRUE(history[1].answers[1].review);
+  EXPECT_FALSE(got(s().revision_history("c", org_id(1))).back().answers.at(0).review);
+}
+
+// Above 200 organisations the SQL store reads the latest answers of the whole
+// campaign instead of naming the organisations: the flag must count there too.
+TEST_P(StoreConformance, TheReviewFlagCountsForUnchangedInALargeAppend) {
+  put_orgs(250);
+  open_campaign("c", factory_checklist());
+  std::vector<NewRevision> revisions;
+  for (std::size_t i = 0; i < 250; ++i) {
+    revisions.push_back(rev(org_id(i), factory_answers(i)));
+    revisions.back().answers[i % 75].review = i % 2 == 0;
+  }
+  EXPECT_EQ(append(revisions).created, 250u);
+  for (std::size_t i = 0; i < 250; i += 10) revisions[i].answers[(i + 1) % 75].review = true;
+  auto r = append(revisions);
+  EXPECT_EQ(r.created, 25u);
+  EXPECT_EQ(r.unchanged, 225u);
+  auto latest = got(s().latest_revisions("c"));
+  ASSERT_EQ(latest.size(), 250u);
+  for (std::size_t i = 0; i < 250; ++i) {
+    EXPECT_EQ(latest[i].answers, normalized_answers(revisions[i].answers)) << org_id(i);
+  }
+}
+
 TEST_P(StoreConformance, AnImportIsRecordedWithItsCountsAndLinkedFromItsRevisions) {
   mini_world(3);
   append({rev(org_id(0), {{"Q1", 1, {}}})});
@@ -1051,6 +1121,124 @@ TEST_P(StoreConformance, PasswordHashesNeverReachTheAuditLog) {
   }
 }
 
+// --- campaign coordinators -----------------------------------------------------------
+
+// Users alice and bob (coordinators) and carol (evaluator only); open
+// campaigns "c" and "d" on the mini checklist.
+void coordinator_world(StoreConformance& t) {
+  t.mini_world(1);
+  ASSERT_OK(t.s().create_user(user("alice", {Role::kCoordinator}), k_actor));
+  ASSERT_OK(t.s().create_user(user("bob", {Role::kCoordinator, Role::kEvaluator}), k_actor));
+  ASSERT_OK(t.s().create_user(user("carol", {Role::kEvaluator}, {org_id(0)}), k_actor));
+  t.open_campaign("d", mini_checklist());
+}
+
+using Logins = std::vector<std::string>;
+
+TEST_P(StoreConformance, CampaignCoordinatorsAreSetReplacedAndClearedWhole) {
+  coordinator_world(*this);
+  EXPECT_TRUE(got(s().get_campaign("c")).coordinators.empty()) << "a new campaign lists none";
+  ASSERT_OK(s().set_campaign_coordinators("c", {"bob", "alice"}, k_actor));
+  EXPECT_EQ(got(s().get_campaign("c")).coordinators, (Logins{"alice", "bob"})) << "sorted";
+  EXPECT_TRUE(got(s().get_campaign("d")).coordinators.empty()) << "per campaign";
+  ASSERT_OK(s().set_campaign_coordinators("c", {"bob"}, k_actor));
+  EXPECT_EQ(got(s().get_campaign("c")).coordinators, (Logins{"bob"})) << "replaced, not added to";
+  auto entry = got(s().list_audit({"campaign", "c", 1})).at(0);
+  EXPECT_EQ(entry.action, "campaign.coordinators");
+  EXPECT_EQ(entry.actor, k_actor.name);
+  EXPECT_EQ(json::parse(entry.detail), (json{{"coordinators", {"bob"}}}));
+  ASSERT_OK(s().set_campaign_coordinators("c", {}, k_actor));
+  EXPECT_TRUE(got(s().get_campaign("c")).coordinators.empty());
+  // In any state, and the state is left as it is.
+  ASSERT_OK(s().set_campaign_state("c", CampaignState::kClosed, k_actor));
+  ASSERT_OK(s().set_campaign_coordinators("c", {"alice"}, k_actor));
+  auto c = got(s().get_campaign("c"));
+  EXPECT_EQ(c.coordinators, (Logins{"alice"}));
+  EXPECT_EQ(c.state, CampaignState::kClosed);
+}
+
+TEST_P(StoreConformance, ListAndGetCampaignsCarryEachCampaignsOwnCoordinators) {
+  coordinator_world(*this);
+  CampaignRecord e;
+  e.id = "e";
+  e.checklist_id = "mini";
+  e.checklist_version = "1";
+  e.coordinators = {"bob"};
+  ASSERT_OK(s().create_campaign(e, k_actor));
+  ASSERT_OK(s().set_campaign_coordinators("c", {"bob", "alice"}, k_actor));
+  std::map<std::string, Logins> listed;
+  for (const auto& campaign : got(s().list_campaigns())) listed[campaign.id] = campaign.coordinators;
+  const std::map<std::string, Logins> expected = {{"c", {"alice", "bob"}}, {"d", {}}, {"e", {"bob"}}};
+  EXPECT_EQ(listed, expected);
+  std::vector<std::string> ids;
+  for (const auto& campaign : got(s().list_campaigns())) ids.push_back(campaign.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"c", "d", "e"})) << "each campaign once, by id";
+  for (const auto& [id, logins] : expected) EXPECT_EQ(got(s().get_campaign(id)).coordinators, logins) << id;
+}
+
+TEST_P(StoreConformance, SetCampaignCoordinatorsRefusesWhatItCannotListAndWritesNothing) {
+  coordinator_world(*this);
+  ASSERT_OK(s().set_campaign_coordinators("c", {"alice"}, k_actor));
+  const auto before = dump(s());
+  auto refused = [&](const Logins& logins, ErrorKind kind, std::string_view words, const std::string& campaign = "c") {
+    auto st = s().set_campaign_coordinators(campaign, logins, k_actor);
+    EXPECT_TRUE(fails_with(st, kind, words)) << ::testing::PrintToString(logins);
+    EXPECT_EQ(dump(s()), before) << words;
+    return st;
+  };
+  refused({"alice"}, ErrorKind::kNotFound, "nope", "nope");
+  EXPECT_EQ(refused({"bob", "ghost"}, ErrorKind::kNotFound, "'ghost'").where().field, "coordinators");
+  auto carol = refused({"alice", "carol"}, ErrorKind::kBadInput, "'carol'");
+  EXPECT_NE(carol.message().find("coordinator role"), std::string::npos) << carol.message();
+  EXPECT_EQ(carol.where().field, "coordinators");
+  refused({"bob", "alice", "bob"}, ErrorKind::kBadInput, "'bob' is listed more than once");
+  refused({""}, ErrorKind::kBadInput, "empty");
+  refused({std::string("al\0ice", 6)}, ErrorKind::kBadInput, "coordinator login");
+  // The order of the checks: the logins as text, then the campaign, then each
+  // login as given.
+  refused({"bob", "bob"}, ErrorKind::kBadInput, "bob", "nope");
+  refused({"carol", "ghost"}, ErrorKind::kBadInput, "carol");
+  refused({"ghost", "carol"}, ErrorKind::kNotFound, "ghost");
+  EXPECT_TRUE(fails_with(s().set_campaign_coordinators("c", {"bob"}, Actor{std::string("x\0y", 3)}),
+                         ErrorKind::kBadInput, "actor"));
+  EXPECT_EQ(dump(s()), before);
+}
+
+TEST_P(StoreConformance, CreateCampaignListsCoordinatorsWithTheSameChecks) {
+  coordinator_world(*this);
+  const auto before = dump(s());
+  CampaignRecord e;
+  e.id = "e";
+  e.checklist_id = "mini";
+  e.checklist_version = "1";
+  e.coordinators = {"alice", "ghost"};
+  EXPECT_TRUE(fails_with(s().create_campaign(e, k_actor), ErrorKind::kNotFound, "ghost"));
+  e.coordinators = {"carol"};
+  EXPECT_TRUE(fails_with(s().create_campaign(e, k_actor), ErrorKind::kBadInput, "carol"));
+  e.coordinators = {"alice", "alice"};
+  EXPECT_TRUE(fails_with(s().create_campaign(e, k_actor), ErrorKind::kBadInput, "alice"));
+  EXPECT_EQ(dump(s()), before) << "no campaign without its coordinators";
+
+  e.coordinators = {"bob", "alice"};
+  ASSERT_OK(s().create_campaign(e, k_actor));
+  EXPECT_EQ(got(s().get_campaign("e")).coordinators, (Logins{"alice", "bob"}));
+  auto entry = got(s().list_audit({"campaign", "e", 1})).at(0);
+  EXPECT_EQ(entry.action, "campaign.create");
+  EXPECT_EQ(json::parse(entry.detail),
+            (json{{"checklist", "mini"}, {"version", "1"}, {"state", "draft"}, {"coordinators", {"alice", "bob"}}}));
+}
+
+// The list is what was set: a user who loses the role afterwards stays
+// listed (authorisation asks for the role as well).
+TEST_P(StoreConformance, ACoordinatorWhoLosesTheRoleStaysListed) {
+  coordinator_world(*this);
+  ASSERT_OK(s().set_campaign_coordinators("c", {"alice", "bob"}, k_actor));
+  ASSERT_OK(s().set_user_access("alice", {Role::kObserver}, {}, k_actor));
+  EXPECT_EQ(got(s().get_campaign("c")).coordinators, (Logins{"alice", "bob"}));
+  EXPECT_TRUE(fails_with(s().set_campaign_coordinators("c", {"alice", "bob"}, k_actor), ErrorKind::kBadInput, "alice"))
+      << "but cannot be listed again";
+}
+
 // --- the audit log -------------------------------------------------------------------
 
 TEST_P(StoreConformance, AppendAuditSetsIdAndTimeAndKeepsTheRest) {
@@ -1124,6 +1312,7 @@ TEST_P(StoreConformance, EveryMutatingCallWritesItsOneAuditEntry) {
   c.min_group = 1;
   ASSERT_OK(s().create_campaign(c, a));
   ASSERT_OK(s().set_campaign_state("c", CampaignState::kOpen, a));
+  ASSERT_OK(s().set_campaign_coordinators("c", {}, a));
   ASSERT_OK(s().append_revisions("c", {rev("a", {{"Q1", 1, {}}}), rev("b", {{"Q1", 2, {}}})}, nullptr, a));
   ImportRecord source{0, {}, "answers.csv", util::sha256_hex("x"), {}, {}, 0, 0};
   auto imported = got(s().append_revisions("c", {rev("a", {{"Q1", 1, {}}}), rev("c", {{"Q1", 3, {}}})}, &source, a));
@@ -1145,6 +1334,7 @@ TEST_P(StoreConformance, EveryMutatingCallWritesItsOneAuditEntry) {
       {"checklist.put", "checklist", "mini", {{"version", "1"}, {"sha256", mini.sha256}}},
       {"campaign.create", "campaign", "c", {{"checklist", "mini"}, {"version", "1"}, {"state", "draft"}}},
       {"campaign.state", "campaign", "c", {{"from", "draft"}, {"to", "open"}}},
+      {"campaign.coordinators", "campaign", "c", {{"coordinators", json::array()}}},
       {"revision.append", "campaign", "c", {{"created", 2}, {"unchanged", 0}}},
       {"revision.import",
        "campaign",
@@ -1192,14 +1382,15 @@ TEST_P(StoreConformance, TheAuditEntryHasTheTimeOfWhatItRecords) {
 
 // --- bundles -------------------------------------------------------------------------
 
-// A campaign with drafts, resubmissions, an import and comments.
+// A campaign with drafts, resubmissions, an import, comments and answers
+// marked for review.
 void fill_bundle_world(StoreConformance& t) {
   t.put_orgs(4);
   ASSERT_OK(t.s().put_orgs({{"extra", "Unused", {}, {}, {}, {}}}, k_actor));
   t.open_campaign("c", mini_checklist(), 2);
   ImportRecord source{0, {}, "第1回.csv", util::sha256_hex("first"), {}, {}, 0, 0};
-  t.append({rev(org_id(0), {{"Q1", 1, {}}, {"O1", 0, "コメント"}}), rev(org_id(1), {{"Q2", 2, {}}}),
-            rev(org_id(2), {{"Q3", 1, {}}}, RevisionState::kDraft)},
+  t.append({rev(org_id(0), {{"Q1", 1, {}}, {"O1", 0, "コメント"}}), rev(org_id(1), {{"Q2", 2, {}, true}}),
+            rev(org_id(2), {{"Q3", 1, {}}, {"Q1", 0, {}, true}}, RevisionState::kDraft)},
            &source);
   t.append({rev(org_id(2), {{"Q3", 2, {}}}), rev(org_id(0), {{"Q1", 2, {}}})});
   ASSERT_OK(t.s().set_campaign_state("c", CampaignState::kClosed, k_actor));
@@ -1256,6 +1447,11 @@ TEST_P(StoreConformance, ExportThenRestoreIntoAFreshStoreRoundTrips) {
   auto ra = sorted(original.revisions);
   auto rb = sorted(copy.revisions);
   ASSERT_EQ(ra.size(), rb.size());
+  std::size_t marked = 0;
+  for (const auto& r : ra) {
+    marked += std::count_if(r.answers.begin(), r.answers.end(), [](const Answer& x) { return x.review; });
+  }
+  EXPECT_EQ(marked, 2u) << "the world has answers marked for review, compared below";
   for (std::size_t i = 0; i < ra.size(); ++i) {
     SCOPED_TRACE(ra[i].org + " #" + std::to_string(ra[i].no));
     EXPECT_EQ(rb[i].org, ra[i].org);
@@ -1504,6 +1700,45 @@ TEST_P(StoreConformance, RestoreRefusesAMalformedBundleAlikeOnEveryBackend) {
   refused([](CampaignBundle& b) { b.revisions.at(0).import_id = 99; }, ErrorKind::kBadInput, "which the bundle lacks");
   refused([](CampaignBundle& b) { b.revisions.at(0).org = "ghost"; }, ErrorKind::kNotFound, "ghost");
   refused([](CampaignBundle& b) { b.checklist.content += ' '; }, ErrorKind::kBadInput, "sha256");
+}
+
+// Bundles carry the coordinators' logins but no users: restore keeps those
+// that coordinate in the target store and names the others in its audit entry.
+TEST_P(StoreConformance, RestoreKeepsTheCoordinatorsThatAreCoordinatorsHereAndSkipsTheOthers) {
+  fill_bundle_world(*this);
+  for (const char* login : {"alice", "bob", "carol"}) {
+    ASSERT_OK(s().create_user(user(login, {Role::kCoordinator}), k_actor));
+  }
+  ASSERT_OK(s().set_campaign_coordinators("c", {"carol", "alice", "bob"}, k_actor));
+  const auto bundle = got(s().export_campaign("c"));
+  EXPECT_EQ(bundle.campaign.coordinators, (Logins{"alice", "bob", "carol"}));
+
+  auto fresh = m_stores.open_new();
+  ASSERT_NE(fresh, nullptr);
+  ASSERT_OK(fresh->create_user(user("alice", {Role::kCoordinator}), k_actor));
+  ASSERT_OK(fresh->create_user(user("bob", {Role::kEvaluator}), k_actor));  // here without the role
+  ASSERT_OK(fresh->restore_campaign(bundle, k_actor));
+  EXPECT_EQ(got(fresh->get_campaign("c")).coordinators, (Logins{"alice"}));
+  auto entry = got(fresh->list_audit()).back();
+  ASSERT_EQ(entry.action, "campaign.restore");
+  auto detail = json::parse(entry.detail);
+  EXPECT_EQ(detail["coordinators"], json::array({"alice"})) << entry.detail;
+  EXPECT_EQ(detail["coordinators_skipped"], json::array({"bob", "carol"})) << entry.detail;
+
+  // A store without any of them: none listed, so every coordinator there.
+  auto empty = m_stores.open_new();
+  ASSERT_NE(empty, nullptr);
+  ASSERT_OK(empty->restore_campaign(bundle, k_actor));
+  EXPECT_TRUE(got(empty->get_campaign("c")).coordinators.empty());
+
+  // A bundle listing a login twice or as bad text is refused like a direct call.
+  auto twice = bundle;
+  twice.campaign.coordinators.push_back("alice");
+  auto third = m_stores.open_new();
+  ASSERT_NE(third, nullptr);
+  const auto before = dump(*third);
+  EXPECT_TRUE(fails_with(third->restore_campaign(twice, k_actor), ErrorKind::kBadInput, "alice"));
+  EXPECT_EQ(dump(*third), before);
 }
 
 // `campaign list` counts without reading answers.

@@ -366,6 +366,8 @@ const std::vector<Command>& commands() {
       {"campaign", "create", "Create a campaign (draft) on a built-in or custom checklist", define_campaign_create},
       {"campaign", "list", "List campaigns with their state and submissions", define_campaign_list},
       {"campaign", "show", "Show a campaign: state, period, submissions, imports", define_campaign_show},
+      {"campaign", "coordinators", "Show or set who coordinates a campaign (none listed: every coordinator)",
+       define_campaign_coordinators},
       {"campaign", "open", "Open a campaign for answers (draft or closed → open)", define_campaign_open},
       {"campaign", "close", "Close a campaign to answers (open → closed)", define_campaign_close},
       {"campaign", "publish", "Publish a closed campaign's pooled results (needs the minimum group)",
@@ -391,7 +393,7 @@ const std::map<std::string, std::string>& group_help() {
       {"checklist", "Built-in and custom checklists: list, show, validate"},
       {"db", "The database schema: migrate, status"},
       {"org", "Organisations: add, list, import"},
-      {"campaign", "Campaigns: create, list, show, open, close, publish, revisions"},
+      {"campaign", "Campaigns: create, list, show, coordinators, open, close, publish, revisions"},
       {"user", "Users and their roles: add, list, passwd, roles"},
   };
   return k_groups;

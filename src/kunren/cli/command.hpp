@@ -66,6 +66,7 @@ Handler define_campaign_open(CLI::App& app);
 Handler define_campaign_close(CLI::App& app);
 Handler define_campaign_publish(CLI::App& app);
 Handler define_campaign_revisions(CLI::App& app);
+Handler define_campaign_coordinators(CLI::App& app);
 Handler define_user_add(CLI::App& app);
 Handler define_user_list(CLI::App& app);
 Handler define_user_passwd(CLI::App& app);

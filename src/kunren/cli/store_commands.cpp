@@ -121,6 +121,33 @@ std::string join(const std::vector<std::string>& parts) {
 
 Result<std::unique_ptr<Store>> open_db(const std::string& url) { return open_for_command(url); }
 
+// Coordinator logins given on the command line: each a valid login, none
+// twice; BadInput naming `option` otherwise. Sorted, as the store keeps them.
+Result<std::vector<std::string>> coordinator_logins(const std::vector<std::string>& logins, const char* option) {
+  std::set<std::string> seen;
+  for (const auto& login : logins) {
+    KUNREN_RETURN_IF_ERROR(check_id(login, "login", option));
+    if (!seen.insert(login).second) {
+      return Status::bad_input(fmt::format("coordinator '{}' is given more than once", login),
+                               Location{{}, 0, 0, option});
+    }
+  }
+  return std::vector<std::string>(seen.begin(), seen.end());
+}
+
+// The store names the field of a refused coordinator list "coordinators";
+// on the command line it is the option that gave the logins.
+Status with_option(Status st, const char* option) {
+  if (st.is_ok() || st.where().field != "coordinators") return st;
+  const Location where{{}, 0, 0, option};
+  return st.kind() == ErrorKind::kNotFound ? Status::not_found(st.message(), where)
+                                           : Status::bad_input(st.message(), where);
+}
+
+std::string coordinators_text(const std::vector<std::string>& logins) {
+  return logins.empty() ? "none listed (every coordinator coordinates it)" : join(logins);
+}
+
 // Registers every built-in checklist (idempotent). Returns "factory-ir 1.0, …".
 Result<std::string> register_builtins(Store& db, const store::Actor& actor) {
   std::string names;
@@ -297,6 +324,7 @@ Handler define_org_import(CLI::App& app) {
 Handler define_campaign_create(CLI::App& app) {
   struct Opts {
     std::string url, id, checklist = "factory-ir", title, opens, closes;
+    std::vector<std::string> coordinators;
     int min_group = 3;
   };
   auto o = std::make_shared<Opts>();
@@ -307,9 +335,15 @@ Handler define_campaign_create(CLI::App& app) {
       ->check(CLI::Range(1, 1'000'000));
   app.add_option("--opens", o->opens, "First day of the answering period (YYYY-MM-DD)");
   app.add_option("--closes", o->closes, "Last day of the answering period (YYYY-MM-DD)");
+  app.add_option("--coordinator", o->coordinators,
+                 "A user (with the coordinator role) who coordinates this campaign; repeatable. Without any, "
+                 "every coordinator does")
+      ->delimiter(',');
   add_db_option(app, o->url);
   return [o]() -> Status {
     KUNREN_RETURN_IF_ERROR(check_id(o->id, "campaign id", "ID"));
+    auto coordinators = coordinator_logins(o->coordinators, "--coordinator");
+    if (!coordinators) return coordinators.status();
     for (auto [value, field] : {std::pair{&o->opens, "--opens"}, std::pair{&o->closes, "--closes"}}) {
       if (value->empty()) continue;
       if (value->size() != 10 || !store::parse_timestamp(*value)) {
@@ -336,10 +370,13 @@ Handler define_campaign_create(CLI::App& app) {
     c.closes_on = o->closes;
     c.min_group = o->min_group;
     c.state = store::CampaignState::kDraft;
-    KUNREN_RETURN_IF_ERROR((*db)->create_campaign(c, cli_actor()));
-    std::cout << fmt::format("campaign {} created (draft; checklist {} {}, {} items; minimum group {}). Open it with "
-                             "'kunren campaign open {}'.\n",
-                             c.id, c.checklist_id, c.checklist_version, checklist->items.size(), c.min_group, c.id);
+    c.coordinators = *coordinators;
+    KUNREN_RETURN_IF_ERROR(with_option((*db)->create_campaign(c, cli_actor()), "--coordinator"));
+    std::cout << fmt::format(
+        "campaign {} created (draft; checklist {} {}, {} items; minimum group {}; coordinators: {}). Open it with "
+        "'kunren campaign open {}'.\n",
+        c.id, c.checklist_id, c.checklist_version, checklist->items.size(), c.min_group,
+        coordinators_text(c.coordinators), c.id);
     return Status::ok();
   };
 }
@@ -376,7 +413,8 @@ json campaign_json(const store::CampaignRecord& c) {
           {"min_group", c.min_group},
           {"state", store::to_string(c.state)},
           {"created_at", c.created_at},
-          {"updated_at", c.updated_at}};
+          {"updated_at", c.updated_at},
+          {"coordinators", c.coordinators}};
 }
 
 }  // namespace
@@ -445,14 +483,15 @@ Handler define_campaign_show(CLI::App& app) {
     }
     auto period = c->opens_on.empty() && c->closes_on.empty() ? std::string("(not set)")
                                                               : fmt::format("{} – {}", c->opens_on, c->closes_on);
-    std::cout << fmt::format("campaign    {}\ntitle       {}\nstate       {}\nchecklist   {} {}\nperiod      {}\n"
-                             "min group   {} (publishing needs at least this many submitted organisations)\n"
-                             "submitted   {} organisations{}\ncreated     {}\nupdated     {}\n",
-                             c->id, c->title, store::to_string(c->state), c->checklist_id, c->checklist_version, period,
-                             c->min_group, counts->submitted,
-                             counts->drafts_only > 0 ? fmt::format(" ({} more with drafts only)", counts->drafts_only)
-                                                     : std::string(),
-                             c->created_at, c->updated_at);
+    std::cout << fmt::format(
+        "campaign    {}\ntitle       {}\nstate       {}\nchecklist   {} {}\nperiod      {}\n"
+        "min group   {} (publishing needs at least this many submitted organisations)\n"
+        "coordinators {}\n"
+        "submitted   {} organisations{}\ncreated     {}\nupdated     {}\n",
+        c->id, c->title, store::to_string(c->state), c->checklist_id, c->checklist_version, period, c->min_group,
+        coordinators_text(c->coordinators), counts->submitted,
+        counts->drafts_only > 0 ? fmt::format(" ({} more with drafts only)", counts->drafts_only) : std::string(),
+        c->created_at, c->updated_at);
     if (!imports->empty()) {
       std::cout << "imports\n";
       for (const auto& i : *imports) {
@@ -460,6 +499,41 @@ Handler define_campaign_show(CLI::App& app) {
                                  i.revisions, i.unchanged, i.actor);
       }
     }
+    return Status::ok();
+  };
+}
+
+Handler define_campaign_coordinators(CLI::App& app) {
+  struct Opts {
+    std::string url, id;
+    std::vector<std::string> set;
+    bool clear = false;
+  };
+  auto o = std::make_shared<Opts>();
+  app.add_option("ID", o->id, "Campaign id")->required();
+  auto* set =
+      app.add_option("--set", o->set, "Replace the list with these users (LOGIN,…), each with the coordinator role")
+          ->delimiter(',');
+  app.add_flag("--clear", o->clear, "Empty the list: every coordinator coordinates the campaign again")->excludes(set);
+  app.footer(
+      "Without options, prints the campaign's coordinators. A campaign with coordinators listed is "
+      "coordinated by them alone; with none listed, by every user with the coordinator role.");
+  add_db_option(app, o->url);
+  return [o]() -> Status {
+    std::vector<std::string> logins;
+    if (!o->set.empty()) {
+      auto checked = coordinator_logins(o->set, "--set");
+      if (!checked) return checked.status();
+      logins = std::move(checked).value();
+    }
+    auto db = open_db(o->url);
+    if (!db) return db.status();
+    if (!o->set.empty() || o->clear) {
+      KUNREN_RETURN_IF_ERROR(with_option((*db)->set_campaign_coordinators(o->id, logins, cli_actor()), "--set"));
+    }
+    auto c = (*db)->get_campaign(o->id);
+    if (!c) return c.status();
+    std::cout << fmt::format("campaign {}: coordinators {}\n", c->id, coordinators_text(c->coordinators));
     return Status::ok();
   };
 }
@@ -854,6 +928,24 @@ Handler define_import_bundle(CLI::App& app) {
     std::cout << fmt::format("{}: campaign {} restored ({} organisations, {} revisions, state {})\n", o->file,
                              bundle->campaign.id, bundle->orgs.size(), bundle->revisions.size(),
                              store::to_string(bundle->campaign.state));
+    // Bundles carry no users: coordinators unknown here were skipped.
+    auto restored = (*db)->get_campaign(bundle->campaign.id);
+    if (!restored) return restored.status();
+    std::vector<std::string> skipped;
+    for (const auto& login : bundle->campaign.coordinators) {
+      if (!std::binary_search(restored->coordinators.begin(), restored->coordinators.end(), login)) {
+        skipped.push_back(login);
+      }
+    }
+    if (!skipped.empty()) {
+      std::cerr << fmt::format(
+          "warning: coordinators not restored (no such user with the coordinator role here): {}; "
+          "campaign {} is coordinated by {}. Set them with 'kunren campaign coordinators {} "
+          "--set LOGIN,…'.\n",
+          join(skipped), bundle->campaign.id,
+          restored->coordinators.empty() ? std::string("every coordinator") : join(restored->coordinators),
+          bundle->campaign.id);
+    }
     return Status::ok();
   };
 }

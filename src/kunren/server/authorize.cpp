@@ -168,6 +168,7 @@ Resource Resource::of(const store::CampaignRecord& campaign, std::string org, bo
   Resource r;
   r.campaign = campaign.id;
   r.campaign_state = campaign.state;
+  r.coordinators = campaign.coordinators;
   r.org = std::move(org);
   r.org_participated = org_participated;
   return r;

@@ -38,10 +38,16 @@
 // Facilitators and participants have no checklist rights (drills come with
 // the exercise issue). A disabled principal is refused everything.
 //
-// Coordinators — a documented simplification: campaigns have no coordinator
-// assignments yet, so every coordinator coordinates every campaign. Resource
-// already carries `coordinators`: when a caller fills it in, only the logins
-// listed coordinate that campaign; empty means "every coordinator".
+// Coordinators: a campaign's coordinators are listed in the store
+// (CampaignRecord::coordinators, set with Store::set_campaign_coordinators or
+// `kunren campaign coordinators`), and Resource::of copies the list. A
+// campaign with coordinators listed is coordinated only by them: every
+// coordinator row of the table that concerns a campaign (all but
+// list_campaigns) grants nothing to a coordinator not listed. An empty
+// list means "every coordinator coordinates it": a documented choice
+// for small deployments with one or two coordinators, and what campaigns
+// created before the lists existed get. Either way the principal must hold
+// the coordinator role; being listed alone grants nothing.
 //
 // Participation: published pooled results go to organisations that took part
 // (a submitted revision in the campaign). The caller computes this for the
@@ -106,6 +112,7 @@ struct Resource {
   bool org_participated = false;                     // `org` has a submitted revision in the campaign
   std::vector<std::string> coordinators;             // logins; empty = every coordinator (see above)
 
+  // A campaign's id, state and coordinators, and the organisation asked about.
   static Resource of(const store::CampaignRecord& campaign, std::string org = {}, bool org_participated = false);
 };
 

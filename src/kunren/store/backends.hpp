@@ -43,7 +43,7 @@ Result<std::shared_ptr<const model::Checklist>> checklist_of(const ChecklistReco
 std::vector<Answer> normalized_answers(std::vector<Answer> answers);
 
 // Checks one revision against its campaign's checklist: every item known,
-// no item twice, choice in 0..k (0 only with a comment), comments valid
+// no item twice, choice in 0..k (0 only with a comment or a review mark), comments valid
 // UTF-8 without control characters other than tab and newline. BadInput
 // naming the organisation and item otherwise.
 Status check_new_revision(const model::Checklist& checklist, const NewRevision& revision);
@@ -58,8 +58,9 @@ bool is_login(const std::string& s);  // [A-Za-z0-9._@-]+
 std::vector<Role> normalized_roles(std::vector<Role> roles);            // sorted, unique
 std::vector<std::string> normalized_ids(std::vector<std::string> ids);  // sorted, unique
 nlohmann::json role_names(const std::vector<Role>& roles);              // ["admin", …] for audit details
-// BadInput for an empty id, min_group < 1, a period that is not YYYY-MM-DD, or
-// an id or title that check_text refuses.
+// BadInput for an empty id, min_group < 1, a period that is not YYYY-MM-DD,
+// an id or title that check_text refuses, or coordinators that
+// coordinator_logins_ok refuses.
 Status campaign_values_ok(const CampaignRecord& c);
 // BadInput unless sha256 is the hash of the content and the content is a
 // checklist with the record's id and version.
@@ -84,6 +85,15 @@ Status actor_ok(const Actor& actor);
 Status check_orgs(const std::vector<OrgRecord>& orgs);
 // A user to create: a valid login, a display name as check_text.
 Status user_values_ok(const User& user);
+// The logins of set_campaign_coordinators (and CampaignRecord::coordinators):
+// each as check_text, none twice. BadInput naming the login otherwise, with
+// the field "coordinators". Whether they exist is the backend's to check.
+Status coordinator_logins_ok(const std::vector<std::string>& logins);
+// A login of a coordinator list that is no user (NotFound), or a user without
+// the coordinator role (BadInput); both name the login and the field
+// "coordinators".
+Status coordinator_not_found(const std::string& login);
+Status coordinator_role_missing(const std::string& login);
 // An entry for append_audit: an action, and every field as check_text (the
 // detail may span lines).
 Status audit_entry_ok(const AuditEntry& entry);
@@ -96,6 +106,7 @@ struct StoredState {
   bool campaign_exists = false;              // a campaign with the bundle's id
   std::optional<ChecklistRecord> checklist;  // the stored record of the bundle's (checklist id, version)
   std::vector<OrgRecord> orgs;               // every stored organisation (ids and pseudonyms are used)
+  std::vector<std::string> coordinators;     // logins of the stored users holding the coordinator role
 };
 
 // What restore_campaign writes once every check has passed; the rest is the
@@ -107,6 +118,11 @@ struct RestorePlan {
                                      // (the bundle's unless taken here), created_at the bundle's
   std::vector<std::size_t> import_of;      // per bundle revision: its import's position in bundle.imports, or k_no_import
   std::vector<std::string> revision_orgs;  // organisations with a revision, sorted, unique
+  // The bundle campaign's coordinators split by whether this store has them
+  // as coordinators: `coordinators` are written, `skipped_coordinators` are
+  // not (bundles carry no users). Both sorted.
+  std::vector<std::string> coordinators;
+  std::vector<std::string> skipped_coordinators;
 };
 
 // Every check of restore_campaign, in this order: the campaign's values, that
@@ -116,7 +132,13 @@ struct RestorePlan {
 // (check_orgs), imports (no id twice), revisions (organisation known here or
 // in the bundle, numbers >= 1 and unique per organisation, import in the
 // bundle, check_new_revision), and every text of the bundle (check_text).
-// Then the pseudonyms of the new organisations. Messages name the object.
+// Then the pseudonyms of the new organisations, and which coordinators are
+// kept. Messages name the object.
 Result<RestorePlan> plan_restore(const CampaignBundle& bundle, const StoredState& stored);
+
+// The detail of the "campaign.restore" audit entry: checklist_added,
+// orgs_added, imports, revisions, and — when the bundle lists coordinators —
+// the coordinators kept and those skipped ("coordinators_skipped").
+nlohmann::json restore_audit_detail(const CampaignBundle& bundle, const RestorePlan& plan);
 
 }  // namespace kunren::store

@@ -26,6 +26,7 @@ nlohmann::ordered_json revision_json(const Revision& r) {
   for (const auto& a : r.answers) {
     json one = {{"item", a.item}, {"choice", a.choice == 0 ? json(nullptr) : json(a.choice)}};
     if (!a.comment.empty()) one["comment"] = a.comment;
+    if (a.review) one["review"] = true;  // absent = not marked, as in bundles written before the flag
     answers.push_back(std::move(one));
   }
   return {{"org", r.org},
@@ -52,7 +53,8 @@ std::string write_bundle(const CampaignBundle& b, const Timestamp& exported_at) 
                      {"min_group", c.min_group},
                      {"state", to_string(c.state)},
                      {"created_at", c.created_at},
-                     {"updated_at", c.updated_at}};
+                     {"updated_at", c.updated_at},
+                     {"coordinators", c.coordinators}};
   out["checklist"] = {{"id", b.checklist.id},
                       {"version", b.checklist.version},
                       {"sha256", b.checklist.sha256},
@@ -139,6 +141,29 @@ class Reader {
     return Status::ok();
   }
 
+  // Absent or null = false, so that bundles written before a flag existed still read.
+  Status boolean(const json& parent, const char* key, const std::string& path, bool& out) const {
+    auto it = parent.find(key);
+    if (it == parent.end() || it->is_null()) {
+      out = false;
+      return Status::ok();
+    }
+    if (!it->is_boolean()) return error(join(path, key), "expected true or false");
+    out = it->get<bool>();
+    return Status::ok();
+  }
+  // An array of strings; absent or null = empty.
+  Status texts(const json& parent, const char* key, const std::string& path, std::vector<std::string>& out) const {
+    auto it = parent.find(key);
+    if (it == parent.end() || it->is_null()) return Status::ok();
+    if (!it->is_array()) return error(join(path, key), "expected an array");
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      if (!(*it)[i].is_string()) return error(fmt::format("{}[{}]", join(path, key), i), "expected a string");
+      out.push_back((*it)[i].get<std::string>());
+    }
+    return Status::ok();
+  }
+
   static std::string join(const std::string& path, const char* key) { return path.empty() ? key : path + "." + key; }
 
  private:
@@ -193,6 +218,7 @@ Result<CampaignBundle> read_bundle(std::string_view text, std::string_view filen
   c.state = *cs;
   KUNREN_RETURN_IF_ERROR(r.time(*cit, "created_at", "campaign", c.created_at));
   KUNREN_RETURN_IF_ERROR(r.time(*cit, "updated_at", "campaign", c.updated_at));
+  KUNREN_RETURN_IF_ERROR(r.texts(*cit, "coordinators", "campaign", c.coordinators));  // absent in older bundles
 
   // checklist: its content must still hash to the recorded value
   auto kit = root.find("checklist");
@@ -282,6 +308,7 @@ Result<CampaignBundle> read_bundle(std::string_view text, std::string_view filen
       KUNREN_RETURN_IF_ERROR(r.integer(a, "choice", apath, choice, 1, 255, true));
       ans.choice = static_cast<std::uint8_t>(choice);
       KUNREN_RETURN_IF_ERROR(r.text(a, "comment", apath, ans.comment, true));
+      KUNREN_RETURN_IF_ERROR(r.boolean(a, "review", apath, ans.review));
       rev.answers.push_back(std::move(ans));
     }
     b.revisions.push_back(std::move(rev));

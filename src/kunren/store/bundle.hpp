@@ -1,18 +1,24 @@
 // The campaign bundle file, `kunren.bundle/1`: everything needed to rebuild
 // one campaign in another store (`kunren export` / `kunren import-bundle`).
 // It holds organisations' names and every revision's answers and comments, so
-// it is as sensitive as the database itself; it never holds users, password
-// hashes or the audit log.
+// it is as sensitive as the database itself; it never holds users (only the
+// logins of the campaign's coordinators), password hashes or the audit log.
 //
 //   {"schema": "kunren.bundle/1", "exported_at": TIME, "generator": "kunren 0.1.0",
 //    "campaign":  {"id", "title", "checklist_id", "checklist_version", "opens_on",
-//                  "closes_on", "min_group", "state", "created_at", "updated_at"},
+//                  "closes_on", "min_group", "state", "created_at", "updated_at",
+//                  "coordinators": [LOGIN…]},
 //    "checklist": {"id", "version", "sha256", "builtin", "registered_at",
 //                  "content": {…the checklist in its JSON file form…}},
 //    "organizations": [{"id", "name", "industry", "size", "pseudonym", "created_at"}],
 //    "imports":   [{"id", "filename", "sha256", "actor", "at", "revisions", "unchanged"}],
 //    "revisions": [{"org", "no", "state", "author", "created_at", "import",
-//                   "answers": [{"item", "choice", "comment"?}]}]}
+//                   "answers": [{"item", "choice", "comment"?, "review"?}]}]}
+//
+// Fields added after the first bundles were written, optional when read so
+// that those still import: "coordinators" (absent = none listed) and
+// "review" (written only when true; absent = not marked). The coordinators
+// are logins only: a bundle carries no users (see Store::restore_campaign).
 //
 // Reading checks the structure (every problem named by line:column and a
 // path such as "revisions[12].answers[3].choice") and that the checklist

@@ -36,6 +36,9 @@ std::vector<NewRevision> revisions_from_responses(const model::Checklist& checkl
 // The campaign's latest submitted revision of every organisation (at or
 // before `as_of`, empty = now) as a ResponseSet: organisations by id, with
 // their stored pseudonyms; n is the number of organisations that submitted.
+// Only choices and comments are read: the review flag of an answer changes
+// nothing in the analysis (an item marked for review without an answer
+// counts as unanswered).
 Result<model::ResponseSet> submitted_responses(Store& store, const std::string& campaign,
                                                const model::Checklist& checklist, const Timestamp& as_of = {});
 

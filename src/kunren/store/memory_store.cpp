@@ -119,12 +119,15 @@ class MemoryStore final : public Store {
     if (m_checklists.count({campaign.checklist_id, campaign.checklist_version}) == 0) {
       return checklist_not_found(campaign.checklist_id, campaign.checklist_version);
     }
+    KUNREN_RETURN_IF_ERROR(check_coordinators(campaign.coordinators));
     const Timestamp now = now_utc();
     CampaignRecord c = campaign;
     c.created_at = c.updated_at = now;
+    c.coordinators = normalized_ids(c.coordinators);
     m_campaigns[c.id] = c;
-    audit(now, actor, "campaign.create", "campaign", c.id,
-          json{{"checklist", c.checklist_id}, {"version", c.checklist_version}, {"state", to_string(c.state)}});
+    json detail{{"checklist", c.checklist_id}, {"version", c.checklist_version}, {"state", to_string(c.state)}};
+    if (!c.coordinators.empty()) detail["coordinators"] = c.coordinators;
+    audit(now, actor, "campaign.create", "campaign", c.id, detail);
     return Status::ok();
   }
 
@@ -138,6 +141,19 @@ class MemoryStore final : public Store {
     std::vector<CampaignRecord> out;
     for (const auto& [id, c] : m_campaigns) out.push_back(c);
     return out;
+  }
+
+  Status set_campaign_coordinators(const std::string& campaign, const std::vector<std::string>& logins,
+                                   const Actor& actor) override {
+    KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+    KUNREN_RETURN_IF_ERROR(coordinator_logins_ok(logins));
+    auto it = m_campaigns.find(campaign);
+    if (it == m_campaigns.end()) return campaign_not_found(campaign);
+    KUNREN_RETURN_IF_ERROR(check_coordinators(logins));
+    const Timestamp now = now_utc();
+    it->second.coordinators = normalized_ids(logins);
+    audit(now, actor, "campaign.coordinators", "campaign", campaign, json{{"coordinators", it->second.coordinators}});
+    return Status::ok();
   }
 
   Status set_campaign_state(const std::string& id, CampaignState to, const Actor& actor) override {
@@ -452,6 +468,11 @@ class MemoryStore final : public Store {
     }
     stored.orgs.reserve(m_orgs.size());
     for (const auto& [id, o] : m_orgs) stored.orgs.push_back(o);
+    for (const auto& [login, u] : m_users) {
+      if (std::find(u.roles.begin(), u.roles.end(), Role::kCoordinator) != u.roles.end()) {
+        stored.coordinators.push_back(login);
+      }
+    }
     auto plan = plan_restore(bundle, stored);
     if (!plan) return plan.status();
 
@@ -465,6 +486,7 @@ class MemoryStore final : public Store {
     for (const auto& o : plan->new_orgs) m_orgs[o.id] = o;
     const auto first_import = static_cast<std::int64_t>(m_imports.size()) + 1;
     m_campaigns[c.id] = c;
+    m_campaigns[c.id].coordinators = plan->coordinators;
     for (const auto& i : bundle.imports) {
       ImportRecord n = i;
       n.id = static_cast<std::int64_t>(m_imports.size()) + 1;
@@ -485,11 +507,7 @@ class MemoryStore final : public Store {
       history.insert(pos, m_revisions.size());
       m_revisions.push_back(std::move(n));
     }
-    audit(now, actor, "campaign.restore", "campaign", c.id,
-          json{{"checklist_added", plan->checklist_added},
-               {"orgs_added", plan->new_orgs.size()},
-               {"imports", bundle.imports.size()},
-               {"revisions", bundle.revisions.size()}});
+    audit(now, actor, "campaign.restore", "campaign", c.id, restore_audit_detail(bundle, *plan));
     return Status::ok();
   }
 
@@ -503,6 +521,20 @@ class MemoryStore final : public Store {
     auto it = m_checklists.find({c.checklist_id, c.checklist_version});
     if (it == m_checklists.end()) return Status::internal(fmt::format("campaign '{}' lost its checklist", c.id));
     return checklist_of(it->second);
+  }
+
+  // Each login, in the order given, is a user (NotFound) with the coordinator
+  // role (BadInput), as the SQL store checks.
+  Status check_coordinators(const std::vector<std::string>& logins) const {
+    for (const auto& login : logins) {
+      auto it = m_users.find(login);
+      if (it == m_users.end()) return coordinator_not_found(login);
+      const auto& roles = it->second.roles;
+      if (std::find(roles.begin(), roles.end(), Role::kCoordinator) == roles.end()) {
+        return coordinator_role_missing(login);
+      }
+    }
+    return Status::ok();
   }
 
   // Now, but never earlier than the campaign's last revision (as the SQL store).

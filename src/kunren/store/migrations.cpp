@@ -159,6 +159,22 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_object ON audit_log (object_type, object_id, id);
 )",
        {"audit_log"}},
+      // ADD COLUMN with a constant default changes no row (no UPDATE, so the
+      // append-only triggers of answer neither fire nor need changing; on
+      // PostgreSQL no rewrite either). Old answers read as not marked.
+      // campaign_coordinator is a plain set, replaced whole like user_role.
+      {3,
+       "answers marked for review, campaign coordinators",
+       R"(
+ALTER TABLE answer ADD COLUMN review INTEGER NOT NULL DEFAULT 0 CHECK (review IN (0, 1));
+CREATE TABLE campaign_coordinator (
+  campaign_id {TEXT} NOT NULL REFERENCES campaign (id),
+  login {TEXT} NOT NULL REFERENCES app_user (login),
+  PRIMARY KEY (campaign_id, login)
+);
+CREATE INDEX campaign_coordinator_login ON campaign_coordinator (login);
+)",
+       {}},
   };
   return k_steps;
 }

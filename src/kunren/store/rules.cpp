@@ -92,6 +92,31 @@ Status user_values_ok(const User& u) {
   return check_text(u.display_name, fmt::format("user '{}': the display name", u.login));
 }
 
+Status coordinator_logins_ok(const std::vector<std::string>& logins) {
+  std::set<std::string_view> seen;
+  for (const auto& login : logins) {
+    KUNREN_RETURN_IF_ERROR(check_text(login, "a coordinator login"));
+    if (login.empty()) return Status::bad_input("a coordinator login is empty", Location{{}, 0, 0, "coordinators"});
+    if (!seen.insert(login).second) {
+      return Status::bad_input(fmt::format("coordinator '{}' is listed more than once", login),
+                               Location{{}, 0, 0, "coordinators"});
+    }
+  }
+  return Status::ok();
+}
+
+Status coordinator_not_found(const std::string& login) {
+  return Status::not_found(fmt::format("user '{}' not found", login), Location{{}, 0, 0, "coordinators"});
+}
+
+Status coordinator_role_missing(const std::string& login) {
+  return Status::bad_input(
+      fmt::format("user '{}' does not have the coordinator role; give it first (kunren user roles {} --add "
+                  "coordinator)",
+                  login, login),
+      Location{{}, 0, 0, "coordinators"});
+}
+
 Status audit_entry_ok(const AuditEntry& e) {
   if (e.action.empty()) return Status::bad_input("an audit entry has no action", Location{{}, 0, 0, "action"});
   for (const auto& [field, value] : {std::pair{"actor", &e.actor}, std::pair{"action", &e.action},
@@ -117,7 +142,7 @@ Status campaign_values_ok(const CampaignRecord& c) {
           Location{{}, 0, 0, field});
     }
   }
-  return Status::ok();
+  return coordinator_logins_ok(c.coordinators);
 }
 
 // A checklist record that is about to be registered: its hash must be that of
@@ -232,6 +257,11 @@ Result<RestorePlan> plan_restore(const CampaignBundle& bundle, const StoredState
   }
   plan.revision_orgs.assign(revision_orgs.begin(), revision_orgs.end());
 
+  const std::set<std::string_view> coordinators_here(stored.coordinators.begin(), stored.coordinators.end());
+  for (const auto& login : normalized_ids(c.coordinators)) {
+    (coordinators_here.count(login) > 0 ? plan.coordinators : plan.skipped_coordinators).push_back(login);
+  }
+
   // Organisations new to this store keep their pseudonym unless another
   // organisation here already has it.
   std::vector<model::Organization> all;
@@ -250,6 +280,18 @@ Result<RestorePlan> plan_restore(const CampaignBundle& bundle, const StoredState
   model::assign_pseudonyms(all);
   for (std::size_t i = 0; i < plan.new_orgs.size(); ++i) plan.new_orgs[i].pseudonym = all[old_count + i].pseudonym;
   return plan;
+}
+
+nlohmann::json restore_audit_detail(const CampaignBundle& bundle, const RestorePlan& plan) {
+  nlohmann::json detail{{"checklist_added", plan.checklist_added},
+                        {"orgs_added", plan.new_orgs.size()},
+                        {"imports", bundle.imports.size()},
+                        {"revisions", bundle.revisions.size()}};
+  if (!bundle.campaign.coordinators.empty()) {
+    detail["coordinators"] = plan.coordinators;
+    detail["coordinators_skipped"] = plan.skipped_coordinators;
+  }
+  return detail;
 }
 
 }  // namespace kunren::store

@@ -29,6 +29,11 @@ constexpr const char* k_org_columns = "id, name, industry, size, pseudonym, crea
 constexpr const char* k_checklist_columns = "id, version, sha256, content, builtin, registered_at";
 constexpr const char* k_campaign_columns =
     "id, title, checklist_id, checklist_version, opens_on, closes_on, min_group, state, created_at, updated_at";
+// The same, of campaign `c` in a join.
+constexpr const char* k_campaign_columns_c =
+    "c.id, c.title, c.checklist_id, c.checklist_version, c.opens_on, c.closes_on, c.min_group, c.state, c.created_at, "
+    "c.updated_at";
+constexpr int k_campaign_column_count = 10;
 constexpr const char* k_import_columns = "id, campaign_id, filename, sha256, actor, at, revisions, unchanged";
 constexpr const char* k_user_columns = "login, display_name, password_hash, disabled, created_at";
 constexpr const char* k_audit_columns = "id, at, actor, action, object_type, object_id, detail";
@@ -66,6 +71,11 @@ User user_from(const sql::Row& r) {
   u.disabled = r.int64(3) != 0;
   u.created_at = r.str(4);
   return u;
+}
+
+// (revision_id, item_id, choice, comment, review): the revision id is the caller's.
+Answer answer_from(const sql::Row& r) {
+  return Answer{r.str(1), static_cast<std::uint8_t>(r.int64(2)), r.str(3), r.int64(4) != 0};
 }
 
 AuditEntry audit_from(const sql::Row& r) {
@@ -227,15 +237,16 @@ Result<std::vector<std::int64_t>> SqlStore::write_revisions(
     }
     KUNREN_RETURN_IF_ERROR((*bulk)->finish());
   }
-  auto bulk = m_db->bulk_insert("answer", {"revision_id", "item_id", "choice", "comment"});
+  auto bulk = m_db->bulk_insert("answer", {"revision_id", "item_id", "choice", "comment", "review"});
   if (!bulk) return bulk.status();
-  std::vector<Value> row(4);
+  std::vector<Value> row(5);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     for (const auto& a : rows[i].answers) {
       row[0] = (*ids)[i];
       row[1] = a.item;
       row[2] = std::int64_t{a.choice};
       row[3] = a.comment;
+      row[4] = std::int64_t{a.review ? 1 : 0};
       KUNREN_RETURN_IF_ERROR((*bulk)->add(row));
     }
     if (progress) progress(i + 1, rows.size());
@@ -270,16 +281,16 @@ Status SqlStore::read_revisions(const std::string& where, const std::vector<Valu
   if (out.size() == first || !with_answers) return Status::ok();
   // Answers come in any order and are sorted per revision here: cheaper than
   // making the database sort 750,000 rows.
-  KUNREN_RETURN_IF_ERROR(m_db->query(
-      fmt::format("SELECT a.revision_id, a.item_id, a.choice, a.comment{} JOIN answer a ON a.revision_id = r.id "
-                  "WHERE {}",
-                  from, where),
-      params, [&](const sql::Row& row) {
-        auto it = index.find(row.int64(0));
-        if (it == index.end()) return Status::ok();
-        out[it->second].answers.push_back(Answer{row.str(1), static_cast<std::uint8_t>(row.int64(2)), row.str(3)});
-        return Status::ok();
-      }));
+  KUNREN_RETURN_IF_ERROR(
+      m_db->query(fmt::format("SELECT a.revision_id, a.item_id, a.choice, a.comment, a.review{} JOIN answer a ON "
+                              "a.revision_id = r.id WHERE {}",
+                              from, where),
+                  params, [&](const sql::Row& row) {
+                    auto it = index.find(row.int64(0));
+                    if (it == index.end()) return Status::ok();
+                    out[it->second].answers.push_back(answer_from(row));
+                    return Status::ok();
+                  }));
   for (std::size_t i = first; i < out.size(); ++i) out[i].answers = normalized_answers(std::move(out[i].answers));
   return Status::ok();
 }
@@ -402,6 +413,7 @@ Status SqlStore::create_campaign(const CampaignRecord& c, const Actor& actor) {
   auto checklist = find_checklist(c.checklist_id, c.checklist_version);
   if (!checklist) return checklist.status();
   if (!*checklist) return checklist_not_found(c.checklist_id, c.checklist_version);
+  KUNREN_RETURN_IF_ERROR(check_coordinators(c.coordinators));
   const Timestamp now = now_utc();
   Status status =
       m_db->execute(fmt::format("INSERT INTO campaign ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", k_campaign_columns),
@@ -411,25 +423,82 @@ Status SqlStore::create_campaign(const CampaignRecord& c, const Actor& actor) {
     return Status::conflict(fmt::format("campaign '{}' already exists", c.id));  // created meanwhile
   }
   KUNREN_RETURN_IF_ERROR(status);
-  KUNREN_RETURN_IF_ERROR(
-      audit(now, actor, "campaign.create", "campaign", c.id,
-            json{{"checklist", c.checklist_id}, {"version", c.checklist_version}, {"state", to_string(c.state)}}));
+  const auto coordinators = normalized_ids(c.coordinators);
+  KUNREN_RETURN_IF_ERROR(write_coordinators(c.id, coordinators));
+  json detail{{"checklist", c.checklist_id}, {"version", c.checklist_version}, {"state", to_string(c.state)}};
+  if (!coordinators.empty()) detail["coordinators"] = coordinators;
+  KUNREN_RETURN_IF_ERROR(audit(now, actor, "campaign.create", "campaign", c.id, detail));
   return tx.commit();
 }
 
+Status SqlStore::read_campaigns(const std::string& where, const std::vector<Value>& params,
+                                std::vector<CampaignRecord>& out) {
+  // One statement, so one snapshot: a campaign's row comes once per
+  // coordinator (once, with NULL, when it has none), in id then login order.
+  return m_db->query(fmt::format("SELECT {}, cc.login FROM campaign c LEFT JOIN campaign_coordinator cc ON "
+                                 "cc.campaign_id = c.id{} ORDER BY c.id, cc.login",
+                                 k_campaign_columns_c, where),
+                     params, [&](const sql::Row& row) {
+                       if (out.empty() || out.back().id != row.text(0)) out.push_back(campaign_from(row));
+                       if (!row.is_null(k_campaign_column_count)) {
+                         out.back().coordinators.push_back(row.str(k_campaign_column_count));
+                       }
+                       return Status::ok();
+                     });
+}
+
+Status SqlStore::check_coordinators(const std::vector<std::string>& logins) {
+  for (const auto& login : logins) {
+    // FOR SHARE: the user's roles cannot change until we commit.
+    auto user = exists("SELECT 1 FROM app_user WHERE login = ?", login, Lock::kShare);
+    if (!user) return user.status();
+    if (!*user) return coordinator_not_found(login);
+    auto role = m_db->query_int("SELECT COUNT(*) FROM user_role WHERE login = ? AND role = 'coordinator'", {login});
+    if (!role) return role.status();
+    if (*role == 0) return coordinator_role_missing(login);
+  }
+  return Status::ok();
+}
+
+Status SqlStore::write_coordinators(const std::string& campaign, const std::vector<std::string>& logins) {
+  KUNREN_RETURN_IF_ERROR(m_db->execute("DELETE FROM campaign_coordinator WHERE campaign_id = ?", {campaign}));
+  for (const auto& login : logins) {
+    KUNREN_RETURN_IF_ERROR(
+        m_db->execute("INSERT INTO campaign_coordinator (campaign_id, login) VALUES (?, ?)", {campaign, login}));
+  }
+  return Status::ok();
+}
+
 Result<CampaignRecord> SqlStore::get_campaign(const std::string& id) {
-  auto found = find_campaign(id, Lock::kNone);
-  if (!found) return found.status();
-  if (!*found) return campaign_not_found(id);
-  return std::move(**found);
+  std::vector<CampaignRecord> out;
+  KUNREN_RETURN_IF_ERROR(read_campaigns(" WHERE c.id = ?", {id}, out));
+  if (out.empty()) return campaign_not_found(id);
+  return std::move(out.front());
 }
 
 Result<std::vector<CampaignRecord>> SqlStore::list_campaigns() {
   std::vector<CampaignRecord> out;
-  auto status = m_db->query(fmt::format("SELECT {} FROM campaign ORDER BY id", k_campaign_columns), {},
-                            push_into(out, campaign_from));
-  if (!status) return status;
+  KUNREN_RETURN_IF_ERROR(read_campaigns("", {}, out));
   return out;
+}
+
+Status SqlStore::set_campaign_coordinators(const std::string& campaign, const std::vector<std::string>& logins,
+                                           const Actor& actor) {
+  KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+  KUNREN_RETURN_IF_ERROR(coordinator_logins_ok(logins));
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  // FOR UPDATE: two replacements of one campaign's list take turns.
+  auto found = find_campaign(campaign, Lock::kUpdate);
+  if (!found) return found.status();
+  if (!*found) return campaign_not_found(campaign);
+  KUNREN_RETURN_IF_ERROR(check_coordinators(logins));
+  const Timestamp now = now_utc();
+  const auto sorted = normalized_ids(logins);
+  KUNREN_RETURN_IF_ERROR(write_coordinators(campaign, sorted));
+  KUNREN_RETURN_IF_ERROR(
+      audit(now, actor, "campaign.coordinators", "campaign", campaign, json{{"coordinators", sorted}}));
+  return tx.commit();
 }
 
 Status SqlStore::set_campaign_state(const std::string& id, CampaignState to, const Actor& actor) {
@@ -571,12 +640,11 @@ Result<AppendResult> SqlStore::append_revisions(const std::string& campaign, con
       }));
   if (options.skip_unchanged && !latest.empty()) {
     KUNREN_RETURN_IF_ERROR(
-        m_db->query("SELECT a.revision_id, a.item_id, a.choice, a.comment FROM evaluation e JOIN revision r ON "
-                    "r.evaluation_id = e.id JOIN answer a ON a.revision_id = r.id WHERE " +
+        m_db->query("SELECT a.revision_id, a.item_id, a.choice, a.comment, a.review FROM evaluation e JOIN revision r "
+                    "ON r.evaluation_id = e.id JOIN answer a ON a.revision_id = r.id WHERE " +
                         latest_where,
                     params, [&](const sql::Row& row) {
-                      latest[evaluation_of_revision.at(row.int64(0))].answers.push_back(
-                          Answer{row.str(1), static_cast<std::uint8_t>(row.int64(2)), row.str(3)});
+                      latest[evaluation_of_revision.at(row.int64(0))].answers.push_back(answer_from(row));
                       return Status::ok();
                     }));
     for (auto& [id, l] : latest) l.answers = normalized_answers(std::move(l.answers));
@@ -884,11 +952,11 @@ Result<std::vector<AuditEntry>> SqlStore::list_audit(const AuditQuery& query) {
 Result<CampaignBundle> SqlStore::export_campaign(const std::string& id) {
   sql::Transaction tx(*m_db);
   KUNREN_RETURN_IF_ERROR(tx.begin_read());
-  auto found = find_campaign(id, Lock::kNone);
-  if (!found) return found.status();
-  if (!*found) return campaign_not_found(id);
+  std::vector<CampaignRecord> found;
+  KUNREN_RETURN_IF_ERROR(read_campaigns(" WHERE c.id = ?", {id}, found));
+  if (found.empty()) return campaign_not_found(id);
   CampaignBundle b;
-  b.campaign = std::move(**found);
+  b.campaign = std::move(found.front());
   auto checklist = find_checklist(b.campaign.checklist_id, b.campaign.checklist_version);
   if (!checklist) return checklist.status();
   if (!*checklist) return Status::internal(fmt::format("campaign '{}' lost its checklist", id));
@@ -923,6 +991,17 @@ Status SqlStore::restore_campaign(const CampaignBundle& bundle, const Actor& act
   stored.checklist = std::move(*stored_checklist);
   KUNREN_RETURN_IF_ERROR(m_db->query(fmt::format("SELECT {} FROM organization", k_org_columns), {},
                                      push_into(stored.orgs, org_from)));
+  if (!c.coordinators.empty()) {
+    // FOR SHARE (of the users): their roles cannot change until we commit.
+    KUNREN_RETURN_IF_ERROR(
+        m_db->query(fmt::format("SELECT u.login FROM app_user u JOIN user_role r ON r.login = u.login WHERE r.role = "
+                                "'coordinator'{}",
+                                m_db->dialect() == sql::Dialect::kPostgres ? " FOR SHARE OF u" : ""),
+                    {}, [&](const sql::Row& row) {
+                      stored.coordinators.push_back(row.str(0));
+                      return Status::ok();
+                    }));
+  }
   auto plan = plan_restore(bundle, stored);
   if (!plan) return plan.status();
 
@@ -943,6 +1022,7 @@ Status SqlStore::restore_campaign(const CampaignBundle& bundle, const Actor& act
       m_db->execute(fmt::format("INSERT INTO campaign ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", k_campaign_columns),
                     {c.id, c.title, c.checklist_id, c.checklist_version, c.opens_on, c.closes_on,
                      std::int64_t{c.min_group}, std::string(to_string(c.state)), c.created_at, c.updated_at}));
+  KUNREN_RETURN_IF_ERROR(write_coordinators(c.id, plan->coordinators));
   for (std::size_t i = 0; i < bundle.imports.size(); ++i) {
     const auto& imp = bundle.imports[i];
     KUNREN_RETURN_IF_ERROR(m_db->execute(
@@ -973,11 +1053,7 @@ Status SqlStore::restore_campaign(const CampaignBundle& bundle, const Actor& act
   }
   auto ids = write_revisions(rows, {});
   if (!ids) return ids.status();
-  KUNREN_RETURN_IF_ERROR(audit(now, actor, "campaign.restore", "campaign", c.id,
-                               json{{"checklist_added", plan->checklist_added},
-                                    {"orgs_added", orgs_added},
-                                    {"imports", bundle.imports.size()},
-                                    {"revisions", bundle.revisions.size()}}));
+  KUNREN_RETURN_IF_ERROR(audit(now, actor, "campaign.restore", "campaign", c.id, restore_audit_detail(bundle, *plan)));
   return tx.commit();
 }
 

@@ -50,6 +50,8 @@ class SqlStore final : public Store {
   Status create_campaign(const CampaignRecord& campaign, const Actor& actor) override;
   Result<CampaignRecord> get_campaign(const std::string& id) override;
   Result<std::vector<CampaignRecord>> list_campaigns() override;
+  Status set_campaign_coordinators(const std::string& campaign, const std::vector<std::string>& logins,
+                                   const Actor& actor) override;
   Status set_campaign_state(const std::string& id, CampaignState to, const Actor& actor) override;
 
   Result<AppendResult> append_revisions(const std::string& campaign, const std::vector<NewRevision>& revisions,
@@ -83,7 +85,19 @@ class SqlStore final : public Store {
   // " FOR SHARE" / " FOR UPDATE" on PostgreSQL; nothing on SQLite, whose
   // write transaction already excludes every other writer.
   const char* lock_clause(Lock lock) const;
+  // The campaign row alone (CampaignRecord::coordinators left empty), locked
+  // as asked; read_campaigns for what callers get.
   Result<std::optional<CampaignRecord>> find_campaign(const std::string& id, Lock lock);
+  // Campaigns with their coordinators in one statement, by id; `where` is ""
+  // or " WHERE …" over campaign `c`.
+  Status read_campaigns(const std::string& where, const std::vector<sql::Value>& params,
+                        std::vector<CampaignRecord>& out);
+  // Each login, in the order given, exists (NotFound) and holds the
+  // coordinator role (BadInput); the users are locked FOR SHARE on
+  // PostgreSQL. REQUIRES: a write transaction.
+  Status check_coordinators(const std::vector<std::string>& logins);
+  // Replaces the campaign's coordinator rows. REQUIRES: a write transaction.
+  Status write_coordinators(const std::string& campaign, const std::vector<std::string>& logins);
   Result<std::optional<ChecklistRecord>> find_checklist(const std::string& id, const std::string& version);
   Result<bool> exists(const char* sql, const std::string& key, Lock lock = Lock::kNone);
   Status audit(const Timestamp& at, const Actor& actor, const char* action, const char* object_type,

@@ -237,9 +237,10 @@ Status check_new_revision(const model::Checklist& checklist, const NewRevision& 
                                            a.item, k, a.choice),
                                where);
     }
-    if (a.choice == 0 && a.comment.empty()) {
-      return Status::bad_input(
-          fmt::format("organisation '{}': item '{}' has neither an answer nor a comment", revision.org, a.item), where);
+    if (a.choice == 0 && a.comment.empty() && !a.review) {
+      return Status::bad_input(fmt::format("organisation '{}': item '{}' has no answer, no comment and no review mark",
+                                           revision.org, a.item),
+                               where);
     }
     for (std::size_t i = 0; i < a.comment.size();) {
       char32_t cp = 0;

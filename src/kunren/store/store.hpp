@@ -115,14 +115,22 @@ struct CampaignRecord {
   CampaignState state = CampaignState::kDraft;
   Timestamp created_at;
   Timestamp updated_at;
+  // Logins of the users who coordinate this campaign, sorted. Empty: every
+  // coordinator does (server/authorize.hpp). Each one exists and held the
+  // coordinator role when it was listed; the list is not changed when a user
+  // later loses the role (authorisation still asks for the role).
+  std::vector<std::string> coordinators;
 };
 
-// One answered (or commented) item of a revision. Items without answer and
-// comment are not stored.
+// One item of a revision with an answer, a comment or the evaluator's "mark
+// for review" flag (any of the three). Items with none of them are not
+// stored. The analysis reads choices and comments only; `review` is a note
+// of the evaluation form's draft and never changes a result.
 struct Answer {
   std::string item;          // checklist item id
-  std::uint8_t choice = 0;   // 1..k; 0 = no answer (then comment is not empty)
+  std::uint8_t choice = 0;   // 1..k; 0 = no answer (then comment is not empty or review is set)
   std::string comment;
+  bool review = false;  // marked "for review" by the evaluator
   bool operator==(const Answer&) const = default;
 };
 
@@ -209,7 +217,9 @@ struct CampaignBundle {
 
 struct AppendOptions {
   // Skip a NewRevision whose state and answers equal the organisation's
-  // latest revision (default true). Skipped ones count as `unchanged`.
+  // latest revision (default true): every item's choice, comment and review
+  // flag alike, so a change of the review flag alone is a new revision.
+  // Skipped ones count as `unchanged`.
   bool skip_unchanged = true;
   // The campaign must be open (default). Facilitators' tools may not bypass
   // this; only tests and restore paths do.
@@ -272,6 +282,21 @@ class Store {
   virtual Status create_campaign(const CampaignRecord& campaign, const Actor& actor) = 0;
   virtual Result<CampaignRecord> get_campaign(const std::string& id) = 0;
   virtual Result<std::vector<CampaignRecord>> list_campaigns() = 0;  // by id
+  // create_campaign also lists the campaign's coordinators if
+  // CampaignRecord::coordinators is not empty, with the checks of
+  // set_campaign_coordinators (its audit detail then names them).
+  // get_campaign and list_campaigns fill CampaignRecord::coordinators.
+  //
+  // Replaces the campaign's coordinators whole (an empty list: every
+  // coordinator coordinates it again), in any state. Checks in this order:
+  // every login as text, none twice (BadInput naming it); the campaign
+  // (NotFound); then each login in the order given: it must exist (NotFound
+  // naming it) and hold the coordinator role (BadInput naming it); those
+  // errors carry the field "coordinators". The campaign's updated_at is left
+  // as it is (the list's history is in the audit log). Audit:
+  // "campaign.coordinators" with {"coordinators": [sorted logins]}.
+  virtual Status set_campaign_coordinators(const std::string& campaign, const std::vector<std::string>& logins,
+                                           const Actor& actor) = 0;
   // Moves a campaign to `to` if campaign_transition_allowed(current, to);
   // publishing also needs at least min_group organisations with a submitted
   // revision. Conflict otherwise, naming the current state.
@@ -318,6 +343,11 @@ class Store {
   // organisations, revision numbers, authors and times (revision and import
   // ids are new). The campaign must not exist (Conflict); organisations that
   // exist already are kept as they are; the checklist follows put_checklist.
+  // Bundles carry no users: of the campaign's coordinators, those that exist
+  // here with the coordinator role are kept and the others skipped (named in
+  // the audit detail as "coordinators_skipped"; the caller can compare
+  // get_campaign with the bundle to warn). If all are skipped the campaign
+  // has an empty list, i.e. every coordinator coordinates it.
   virtual Result<CampaignBundle> export_campaign(const std::string& id) = 0;
   virtual Status restore_campaign(const CampaignBundle& bundle, const Actor& actor) = 0;
 
