@@ -1,15 +1,21 @@
 // A minimal HTTP/1.1 client over POSIX sockets for the server tests: sends
 // bytes exactly as given (so malformed requests can be sent too) and reads
 // until the server closes. Requests should say "Connection: close".
+// For responses that stay open (event streams), read_until() reads with a
+// deadline until a condition holds, so a test waits on the socket, never on
+// a sleep, and fails instead of hanging.
 #pragma once
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <functional>
 #include <string>
 
 namespace kunren::testing {
@@ -47,6 +53,36 @@ inline std::string read_to_end(int fd) {
   ssize_t n;
   while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<std::size_t>(n));
   return out;
+}
+
+// Reads into `buffer` (appending) until `done(buffer)` holds, the server
+// closes (then `*closed` is set, if given) or `limit` passes. Returns
+// done(buffer).
+inline bool read_until(int fd, std::string& buffer, const std::function<bool(const std::string&)>& done,
+                       std::chrono::milliseconds limit = std::chrono::seconds(10), bool* closed = nullptr) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  char buf[65536];
+  while (!done(buffer)) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;  // timed out (checked above) or EINTR
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) {
+      if (closed) *closed = true;
+      return done(buffer);
+    }
+    buffer.append(buf, static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+// Until `needle` appears in `buffer`.
+inline bool read_until(int fd, std::string& buffer, const std::string& needle,
+                       std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  return read_until(
+      fd, buffer, [&needle](const std::string& b) { return b.find(needle) != std::string::npos; }, limit);
 }
 
 // Sends one request and returns the whole answer.

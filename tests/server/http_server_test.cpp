@@ -41,6 +41,13 @@ class HttpServerTest : public ::testing::Test {
       ++echo_calls;
       return HttpResponse::json(200, {{"length", r.body.size()}, {"cookie", r.cookie("sid")}});
     });
+    router.add("GET", "/own-csp", "own_csp", [](const HttpRequest&, const RouteParams&) {
+      HttpResponse res;
+      res.content_type = "text/html; charset=utf-8";
+      res.headers.emplace_back("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+      res.body = "<style>p{}</style><p>report</p>";
+      return res;
+    });
     router.add("GET", "/boom", "boom", [](const HttpRequest&, const RouteParams&) -> HttpResponse {
       throw std::runtime_error("secret internal detail");
     });
@@ -85,6 +92,19 @@ TEST_F(HttpServerTest, AnswersARouteWithJsonAndTheSecurityHeaders) {
   }
   EXPECT_NE(a.find("frame-ancestors 'none'"), std::string::npos);
   EXPECT_EQ(a.find("unsafe-inline"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, AHandlersOwnCspReplacesTheDefaultAndTheOtherHeadersStay) {
+  start();
+  std::string a = http_exchange(port, "GET /own-csp HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_EQ(status_of(a), 200) << a;
+  EXPECT_NE(a.find("Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\n"), std::string::npos) << a;
+  std::size_t csp = 0;
+  for (auto p = a.find("Content-Security-Policy:"); p != std::string::npos; p = a.find("Content-Security-Policy:", p + 1)) ++csp;
+  EXPECT_EQ(csp, 1u) << "exactly one policy";
+  for (const auto& [name, value] : security_headers()) {
+    if (name != "Content-Security-Policy") EXPECT_NE(a.find(name + ": " + value), std::string::npos) << name;
+  }
 }
 
 TEST_F(HttpServerTest, PathParametersArePercentDecodedOneSegmentAtATime) {

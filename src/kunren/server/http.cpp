@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include <kunren/server/events.hpp>
+
 namespace kunren::server {
 
 std::string_view HttpRequest::header(std::string_view name) const {
@@ -41,6 +43,18 @@ HttpResponse HttpResponse::error(int status, std::string_view code, std::string_
 HttpResponse HttpResponse::from_status(const Status& status) {
   const std::string& field = status.where().field;
   return error(http_status_for(status.kind()), error_code_name(status.kind()), status.message(), field);
+}
+
+HttpResponse HttpResponse::event_stream(std::shared_ptr<EventStream> stream) {
+  if (!stream) {
+    HttpResponse r = error(503, "unavailable", "too many live event streams are open; try again shortly");
+    r.headers.emplace_back("Retry-After", "5");
+    return r;
+  }
+  HttpResponse r;
+  r.content_type = "text/event-stream; charset=utf-8";
+  r.stream = std::move(stream);
+  return r;
 }
 
 std::string_view reason_phrase(int status) {

@@ -5,9 +5,15 @@
 //
 // Every error response has the one body shape of docs/api.md:
 //   {"error": {"code": "not_found", "message": "…", "field": "…"}}
-// Thread safety: values; no shared state.
+//
+// A response may instead be a live event stream (server-sent events,
+// events.hpp): a handler returns HttpResponse::event_stream(stream) and the
+// server writes the headers and then each event as it is published, until
+// the client goes away, the stream is closed or the server stops.
+// Thread safety: values; no shared state (an EventStream is thread-safe).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +24,8 @@
 #include <kunren/util/status.hpp>
 
 namespace kunren::server {
+
+class EventStream;  // events.hpp
 
 struct HttpRequest {
   std::string method;  // "GET", "POST", … (upper case)
@@ -40,6 +48,11 @@ struct HttpResponse {
   std::string content_type = "application/json; charset=utf-8";
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Set-Cookie, Location, …)
   std::string body;
+  // Set: a `text/event-stream` response (status 200) that stays open and
+  // carries this stream's events; `body` and `content_type` are ignored. To
+  // anything but GET (HEAD, say), or with another status, the server closes
+  // the stream and sends the headers alone.
+  std::shared_ptr<EventStream> stream;
 
   static HttpResponse json(int status, const nlohmann::json& value);
   // {"error": {"code", "message", "field"}}; `code` is a short snake_case word.
@@ -47,6 +60,9 @@ struct HttpResponse {
   // The error response for a failed Status (its kind decides the status:
   // util/status.hpp's http_status_for).
   static HttpResponse from_status(const Status& status);
+  // A live event stream from EventHub::subscribe(); when that refused (null:
+  // too many streams open), 503 `unavailable` with Retry-After.
+  static HttpResponse event_stream(std::shared_ptr<EventStream> stream);
 };
 
 // "Not Found" for 404 and so on (the reason phrases of RFC 9110).

@@ -3,6 +3,7 @@
 
 #include <kunren/server/http_server.hpp>
 
+#include <array>
 #include <atomic>
 #include <mutex>
 #include <optional>
@@ -14,10 +15,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
+
+#include <kunren/server/events.hpp>
 
 namespace kunren::server {
 
@@ -43,6 +47,18 @@ namespace {
 
 class Connection;
 
+// One every() job: its timer lives on its own strand.
+struct PeriodicJob {
+  PeriodicJob(net::io_context& ioc, std::chrono::milliseconds i, std::function<void()> j)
+      : timer(net::make_strand(ioc)), interval(i), job(std::move(j)) {}
+  net::steady_timer timer;
+  std::chrono::milliseconds interval;
+  std::function<void()> job;
+};
+
+// How long the last writes of a stream may take once the server is stopping.
+constexpr std::chrono::seconds k_stop_write_deadline{2};
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -50,6 +66,7 @@ struct HttpServer::Impl {
 
   void accept();
   void stop_now();  // on the io_context
+  void schedule(const std::shared_ptr<PeriodicJob>& job);
 
   ServerOptions options;
   const Router& router;
@@ -57,15 +74,17 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor;
   net::signal_set signals;
   std::atomic<bool> stopping{false};
-  std::mutex mutex;  // guards connections
+  std::mutex mutex;  // guards connections and jobs
   std::vector<std::weak_ptr<Connection>> connections;
+  std::vector<std::shared_ptr<PeriodicJob>> jobs;  // after ioc: destroyed before it
 };
 
 namespace {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket socket, HttpServer::Impl& server) : m_stream(std::move(socket)), m_server(server) {
+  Connection(tcp::socket socket, HttpServer::Impl& server)
+      : m_stream(std::move(socket)), m_server(server), m_heartbeat(m_stream.get_executor()) {
     beast::error_code ec;
     auto endpoint = m_stream.socket().remote_endpoint(ec);
     if (!ec) m_remote = endpoint.address().to_string();
@@ -75,9 +94,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
     net::dispatch(m_stream.get_executor(), [self = shared_from_this()] { self->read_header(); });
   }
 
-  // On this connection's strand: closes it unless a request is being handled.
+  ~Connection() {
+    // Normally end_stream() has done this; when the io_context is destroyed
+    // with the connection still open, forget the notifier without calling it.
+    if (m_events) {
+      m_events->on_ready(nullptr);
+      m_events->close();
+    }
+  }
+
+  // On this connection's strand: closes it unless a request is being handled;
+  // ends an open event stream.
   void close_if_idle() {
     net::post(m_stream.get_executor(), [self = shared_from_this()] {
+      if (self->m_streaming) return self->stop_stream();
       if (!self->m_busy) self->close();
     });
   }
@@ -177,22 +207,45 @@ class Connection : public std::enable_shared_from_this<Connection> {
         response = HttpResponse::error(500, "internal", "the server failed to answer this request; it has been logged");
       }
     }
+    if (response.stream) {
+      if (r.method == "GET" && response.status == 200) {
+        return start_stream(std::move(r), std::move(response.stream), req.version());
+      }
+      // HEAD, or a handler that set a status: the headers alone, no stream.
+      response.stream->close();
+      response.stream.reset();
+      response.body.clear();
+    }
     if (r.method == "HEAD") response.body.clear();
     write(r, std::move(response), req.keep_alive());
+  }
+
+  // The headers every response gets, and those the handler gave.
+  template <class Fields>
+  void set_headers(Fields& res, const HttpResponse& response) const {
+    res.set(http::field::server, "kunren");
+    bool has_cache_control = false;
+    bool has_csp = false;
+    for (const auto& [k, v] : response.headers) {
+      res.insert(k, v);
+      if (beast::iequals(k, "cache-control")) has_cache_control = true;
+      if (beast::iequals(k, "content-security-policy")) has_csp = true;
+    }
+    // A handler may give its own, stricter-in-kind policy (the self-contained
+    // HTML report: inline style, no script at all); every other security
+    // header is always ours.
+    for (const auto& [k, v] : security_headers()) {
+      if (has_csp && beast::iequals(k, "content-security-policy")) continue;
+      res.set(k, v);
+    }
+    if (m_server.options.secure_cookies) res.set("Strict-Transport-Security", "max-age=31536000");
+    if (!has_cache_control) res.set(http::field::cache_control, "no-store");
   }
 
   void write(const HttpRequest& request, HttpResponse response, bool keep_alive) {
     keep_alive = keep_alive && !m_server.stopping;
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status), 11);
-    res->set(http::field::server, "kunren");
-    bool has_cache_control = false;
-    for (const auto& [k, v] : response.headers) {
-      res->insert(k, v);
-      if (beast::iequals(k, "cache-control")) has_cache_control = true;
-    }
-    for (const auto& [k, v] : security_headers()) res->set(k, v);
-    if (m_server.options.secure_cookies) res->set("Strict-Transport-Security", "max-age=31536000");
-    if (!has_cache_control) res->set(http::field::cache_control, "no-store");
+    set_headers(*res, response);
     if (!response.body.empty() || response.status >= 200) res->set(http::field::content_type, response.content_type);
     res->body() = std::move(response.body);
     res->keep_alive(keep_alive);
@@ -215,6 +268,150 @@ class Connection : public std::enable_shared_from_this<Connection> {
                       });
   }
 
+  // ---- Event streams (all on this connection's strand) ----------------------
+  //
+  // States: m_streaming from start_stream() until end_stream(); m_writing
+  // while one write is in flight (at most one); m_finishing once the final
+  // chunk is queued. pump() is the one place that decides what to write next;
+  // it runs after every write, on every notification from the stream, on
+  // each heartbeat and on stop.
+
+  void start_stream(HttpRequest request, std::shared_ptr<EventStream> events, unsigned version) {
+    m_busy = false;  // an open stream is not work in progress for stop()
+    m_streaming = true;
+    m_events = std::move(events);
+    m_stream_request = std::move(request);
+    m_chunked = version >= 11;
+
+    HttpResponse shape;
+    shape.headers.emplace_back("X-Accel-Buffering", "no");  // nginx: do not buffer the stream
+    auto res = std::make_shared<http::response<http::empty_body>>(http::status::ok, version);
+    set_headers(*res, shape);
+    res->set(http::field::content_type, "text/event-stream; charset=utf-8");
+    res->keep_alive(false);  // the connection ends with the stream
+    if (m_chunked) res->chunked(true);
+    auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*res);
+
+    // A read stays pending (no timeout) to notice the client leaving; each
+    // write gets its own deadline. Order matters: with the read pending,
+    // expires_after() sets the write timer only.
+    m_stream.expires_never();
+    read_while_streaming();
+    m_writing = true;
+    m_stream.expires_after(write_deadline());
+    http::async_write_header(m_stream, *serializer,
+                             [self = shared_from_this(), res, serializer](beast::error_code ec, std::size_t n) {
+                               self->on_stream_write(ec, n);
+                             });
+    m_events->on_ready([weak = weak_from_this(), executor = m_stream.get_executor()] {
+      net::post(executor, [weak] {
+        if (auto self = weak.lock()) self->pump();
+      });
+    });
+    arm_heartbeat();
+    if (m_server.stopping) stop_stream();  // stop() came while the handler ran
+  }
+
+  void read_while_streaming() {
+    m_stream.expires_never();  // the read timer only, when a write is in flight
+    m_stream.async_read_some(net::buffer(m_discard), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (!self->m_streaming) return;
+      if (ec) return self->end_stream();  // the client left (or half-closed), or we closed
+      self->read_while_streaming();       // sent something: discarded
+    });
+  }
+
+  void arm_heartbeat() {
+    m_heartbeat.expires_after(m_server.options.heartbeat_interval);
+    m_heartbeat.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || !self->m_streaming || self->m_stop_deadline) return;
+      self->m_heartbeat_due = true;
+      self->pump();
+      self->arm_heartbeat();
+    });
+  }
+
+  std::chrono::steady_clock::duration write_deadline() const { return m_server.options.request_timeout; }
+
+  // The server is stopping: send what is queued and the final chunk, but
+  // end the stream after k_stop_write_deadline however far that got (a peer
+  // that has stopped reading must not hold up run()). The heartbeat timer
+  // becomes that deadline.
+  void stop_stream() {
+    if (!m_streaming || m_stop_deadline) return;
+    m_stop_deadline = true;
+    m_heartbeat.expires_after(k_stop_write_deadline);  // cancels the heartbeat wait
+    m_heartbeat.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec) self->end_stream();
+    });
+    pump();
+  }
+
+  void pump() {
+    if (!m_streaming || m_writing || m_finishing) return;
+    const bool ending = m_server.stopping || m_events->closed();  // before take(): nothing can follow a close
+    std::string text;
+    for (const Event& e : m_events->take()) {
+      text += fmt::format("id: {}\nevent: {}\ndata: {}\n\n", e.id, e.name, e.data);
+    }
+    if (text.empty() && ending) return finish_stream();
+    if (text.empty() && m_heartbeat_due) text = ": keep-alive\n\n";
+    if (text.empty()) return;
+    m_heartbeat_due = false;
+    write_stream(std::move(text));
+  }
+
+  void write_stream(std::string text) {
+    m_writing = true;
+    m_stream.expires_after(write_deadline());
+    auto bytes = std::make_shared<std::string>(std::move(text));
+    auto done = [self = shared_from_this(), bytes](beast::error_code ec, std::size_t n) {
+      self->on_stream_write(ec, n);
+    };
+    if (m_chunked) {
+      net::async_write(m_stream, http::make_chunk(net::buffer(*bytes)), std::move(done));
+    } else {
+      net::async_write(m_stream, net::buffer(*bytes), std::move(done));
+    }
+  }
+
+  void on_stream_write(beast::error_code ec, std::size_t n) {
+    m_writing = false;
+    m_stream_bytes += n;
+    if (!m_streaming) return;
+    if (ec) return end_stream();
+    m_stream.expires_never();  // the write timer only: the read is pending
+    pump();
+  }
+
+  // Everything is written and the stream ends: the final chunk, then close.
+  void finish_stream() {
+    m_finishing = true;
+    if (!m_chunked) return end_stream();
+    m_writing = true;
+    m_stream.expires_after(write_deadline());
+    net::async_write(m_stream, http::make_chunk_last(), [self = shared_from_this()](beast::error_code, std::size_t n) {
+      self->m_writing = false;
+      self->m_stream_bytes += n;
+      self->end_stream();
+    });
+  }
+
+  // Unsubscribes, logs and closes the connection. Idempotent.
+  void end_stream() {
+    if (!m_streaming) return;
+    m_streaming = false;
+    m_heartbeat.cancel();
+    m_events->on_ready(nullptr);
+    m_events->close();
+    m_events.reset();
+    if (m_server.options.on_access) {
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_started).count();
+      m_server.options.on_access(m_stream_request, 200, m_stream_bytes, ms);
+    }
+    close();  // cancels the pending read and any write
+  }
+
   void close() {
     beast::error_code ec;
     m_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -229,6 +426,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool m_busy = false;          // a request is between its header and the end of its response
   bool m_first_request = true;  // the first request gets request_timeout, later ones idle_timeout
   std::chrono::steady_clock::time_point m_started;
+
+  // An open event stream (see start_stream).
+  net::steady_timer m_heartbeat;
+  std::shared_ptr<EventStream> m_events;
+  HttpRequest m_stream_request;  // for the access log at the end
+  std::array<char, 512> m_discard{};
+  std::size_t m_stream_bytes = 0;
+  bool m_streaming = false;
+  bool m_writing = false;
+  bool m_finishing = false;
+  bool m_heartbeat_due = false;
+  bool m_stop_deadline = false;  // stop_stream() has armed the deadline
+  bool m_chunked = true;
 };
 
 }  // namespace
@@ -263,6 +473,28 @@ void HttpServer::Impl::stop_now() {
     }
   }
   for (auto& c : open) c->close_if_idle();
+  std::vector<std::shared_ptr<PeriodicJob>> jobs_now;
+  {
+    std::lock_guard lock(mutex);
+    jobs_now.swap(jobs);
+  }
+  for (auto& job : jobs_now) {
+    net::post(job->timer.get_executor(), [job] { job->timer.cancel(); });
+  }
+}
+
+void HttpServer::Impl::schedule(const std::shared_ptr<PeriodicJob>& job) {
+  if (stopping) return;  // stop_now() may have cancelled before the first arming
+  job->timer.expires_after(job->interval);
+  job->timer.async_wait([this, job](beast::error_code ec) {
+    if (ec || stopping) return;
+    try {
+      job->job();
+    } catch (...) {
+      // Swallowed: the job reports its own failures (http_server.hpp).
+    }
+    schedule(job);
+  });
 }
 
 HttpServer::HttpServer(ServerOptions options, const Router& router)
@@ -300,6 +532,17 @@ void HttpServer::run() {
 
 void HttpServer::stop() {
   net::post(m_impl->ioc, [impl = m_impl.get()] { impl->stop_now(); });
+}
+
+void HttpServer::every(std::chrono::milliseconds interval, std::function<void()> job) {
+  auto& s = *m_impl;
+  auto periodic = std::make_shared<PeriodicJob>(s.ioc, interval, std::move(job));
+  {
+    std::lock_guard lock(s.mutex);
+    if (s.stopping) return;
+    s.jobs.push_back(periodic);
+  }
+  net::post(periodic->timer.get_executor(), [impl = m_impl.get(), periodic] { impl->schedule(periodic); });
 }
 
 void HttpServer::stop_on_signals() {
