@@ -27,6 +27,7 @@ test: build
 bench: build
 	@bench/run.sh $(BUILD)/kunren
 	@bench/store.sh $(BUILD)/kunren
+	@bench/web.sh $(BUILD)/kunren
 
 clean:
 	rm -rf $(BUILD)

@@ -12,6 +12,10 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)  # argon2id password hashes
 find_package(Boost 1.74 REQUIRED)        # Asio and Beast (header-only): the HTTP server
 find_package(spdlog REQUIRED)            # the server's access log
+# Mustache templates for the web pages (libkainjow-mustache-dev, one header).
+find_path(KAINJOW_MUSTACHE_INCLUDE_DIR kainjow/mustache.hpp REQUIRED)
+add_library(kainjow_mustache INTERFACE)
+target_include_directories(kainjow_mustache SYSTEM INTERFACE ${KAINJOW_MUSTACHE_INCLUDE_DIR})
 if(KUNREN_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

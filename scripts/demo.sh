@@ -34,3 +34,14 @@ echo "  database    $out/kunren.db   (campaign demo-2026, 40 submitted revisions
 echo "              try: $kunren campaign show demo-2026 --db sqlite:$out/kunren.db"
 echo
 echo "Open the report in a browser:  xdg-open $report"
+
+# Finally the web application on a fresh demo database: demo users for every
+# role (password kunren-demo), this year's open campaign and last year's
+# published one. KUNREN_DEMO_SERVE=0 skips it (scripted runs).
+if [[ "${KUNREN_DEMO_SERVE:-1}" != 0 ]]; then
+  web="$out/web.db"
+  rm -f "$web" "$web-wal" "$web-shm"
+  echo
+  echo "Starting the web application (Ctrl-C to stop) ..."
+  exec "$kunren" serve --demo --db "sqlite:$web" --listen "${KUNREN_DEMO_LISTEN:-127.0.0.1:8080}" 2>>"$out/access.log"
+fi

@@ -13,13 +13,20 @@ packages=(
   libsqlite3-dev libpq-dev libsodium-dev
   # the web server: Boost.Asio/Beast (headers), the access log
   libboost-dev libspdlog-dev
+  # the web pages: Mustache templates (one header)
+  libkainjow-mustache-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 time
   # a throwaway PostgreSQL 15 cluster for the store tests (started by the tests)
   postgresql
   # rendered output checks: the HTML report in a real browser, Japanese glyphs
   chromium fonts-noto-cjk poppler-utils
+  # benchmarks: the load generator, the static-file peer and the client of bench/web.sh
+  wrk nginx curl
 )
+# The browser tests' tooling (playwright-core, from npm, dev only) runs on
+# Node.js: Debian's nodejs 18 and npm, unless a node is already on PATH.
+command -v node >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -32,6 +39,12 @@ echo "deps: installing ${missing[*]}"
 sudo=()
 [[ $(id -u) -eq 0 ]] || sudo=(sudo)
 export DEBIAN_FRONTEND=noninteractive
+# nginx is only run by the benchmark, as a throwaway server of its own; the
+# package's system service must not start (on port 80) when it is installed.
+if [[ " ${missing[*]} " == *" nginx "* && -d /run/systemd/system ]]; then
+  "${sudo[@]}" systemctl mask --quiet nginx.service
+  echo "deps: nginx is for the benchmarks only; its system service is masked (systemctl unmask nginx to use it)"
+fi
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "deps: done"

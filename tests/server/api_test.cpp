@@ -16,77 +16,10 @@
 #include <kunren/util/password.hpp>
 
 #include "../test_support.hpp"
-#include "http_client.hpp"
+#include "api_fixture.hpp"
 
 namespace kunren::server {
 namespace {
-
-std::string roundtrip(unsigned short port, const std::string& request) {
-  return kunren::testing::http_exchange(port, request);
-}
-
-struct Answer {
-  int status = 0;
-  std::string head;
-  nlohmann::json body;
-};
-
-Answer parse(const std::string& raw) {
-  Answer a;
-  auto split = raw.find("\r\n\r\n");
-  a.head = raw.substr(0, split);
-  a.status = raw.size() > 12 ? std::stoi(raw.substr(9, 3)) : 0;
-  std::string body = split == std::string::npos ? "" : raw.substr(split + 4);
-  a.body = body.empty() ? nlohmann::json() : nlohmann::json::parse(body, nullptr, false);
-  return a;
-}
-
-// A server with the session and campaign routes on a fresh SQLite store.
-// Fixtures seed the store, then call serve().
-class ApiServerTest : public ::testing::Test {
- protected:
-  std::unique_ptr<store::Store> open_fresh_store() {
-    context.db_url = "sqlite:" + dir.path("kunren.db");
-    store::OpenOptions options;
-    options.create = options.migrate = true;
-    auto db = store::open_store(context.db_url, options);
-    EXPECT_TRUE(db.is_ok()) << db.status().to_string();
-    return db ? std::move(db).value() : nullptr;
-  }
-  void serve() {
-    auto auth = Authenticator::create(context.sessions);
-    ASSERT_TRUE(auth.is_ok());
-    context.authenticator = std::move(auth).value();
-    add_session_routes(router, context);
-    add_campaign_routes(router, context);
-    ServerOptions so;
-    so.port = 0;
-    so.threads = 2;
-    server = std::make_unique<HttpServer>(so, router);
-    port = server->start().value();
-    runner = std::thread([this] { server->run(); });
-  }
-  void TearDown() override {
-    if (!server) return;
-    server->stop();
-    runner.join();
-  }
-  // POST of a body (JSON unless said otherwise), with a session cookie if given.
-  Answer post(const std::string& path, const std::string& body, const std::string& type = "application/json",
-              const std::string& cookie = {}) {
-    return parse(roundtrip(port, "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: " + type +
-                                     "\r\nContent-Length: " + std::to_string(body.size()) +
-                                     (cookie.empty() ? "" : "\r\nCookie: kunren_session=" + cookie) +
-                                     "\r\nConnection: close\r\n\r\n" + body));
-  }
-
-  kunren::testing::TempDir dir;
-  ApiContext context;
-  Router router;
-  std::unique_ptr<HttpServer> server;
-  std::thread runner;
-  unsigned short port = 0;
-};
 
 class SessionApi : public ApiServerTest {
  protected:
@@ -202,68 +135,7 @@ TEST_F(SessionApi, RepeatedFailuresAreThrottledWith429AndRetryAfter) {
 namespace kunren::server {
 namespace {
 
-// Two organisations, an evaluator of each, a coordinator, and an open
-// campaign on a small checklist.
-class CampaignApi : public ApiServerTest {
- protected:
-  void SetUp() override {
-    db = open_fresh_store();
-    ASSERT_NE(db, nullptr);
-    const store::Actor actor{"test"};
-    ASSERT_TRUE(db->put_orgs({{"org-a", "A", "", "", {}, {}}, {"org-b", "B", "", "", {}, {}}}, actor).is_ok());
-    const std::string hash = util::hash_password("correct horse battery").value();
-    auto add = [&](const std::string& login, store::Role role, std::vector<std::string> orgs) {
-      store::User u;
-      u.login = login;
-      u.display_name = login;
-      u.password_hash = hash;
-      u.roles = {role};
-      u.orgs = std::move(orgs);
-      ASSERT_TRUE(db->create_user(u, actor).is_ok());
-    };
-    add("eva", store::Role::kEvaluator, {"org-a"});
-    add("eve", store::Role::kEvaluator, {"org-b"});
-    add("coco", store::Role::kCoordinator, {});
-    auto checklist = kunren::testing::make_checklist({"Q1=good,partial,poor", "Q2=good,poor,na"});
-    ASSERT_TRUE(store::register_checklist(*db, checklist, false, actor).is_ok());
-    for (const char* id : {"c", "later"}) {
-      store::CampaignRecord c;
-      c.id = id;
-      c.title = id;
-      c.checklist_id = checklist.id;
-      c.checklist_version = checklist.version;
-      c.min_group = 1;
-      ASSERT_TRUE(db->create_campaign(c, actor).is_ok());
-    }
-    ASSERT_TRUE(db->set_campaign_state("c", store::CampaignState::kOpen, actor).is_ok());
-    serve();
-  }
-
-  struct Signed {
-    std::string cookie, csrf;
-  };
-  Signed sign_in(const std::string& login) {
-    auto a = post("/api/v1/session", R"({"login":")" + login + R"(","password":"correct horse battery"})");
-    EXPECT_EQ(a.status, 200) << a.head << a.body;
-    auto p = a.head.find("kunren_session=") + 15;
-    return {a.head.substr(p, a.head.find(';', p) - p), a.body.value("csrf_token", "")};
-  }
-  Answer call(const Signed& who, const std::string& method, const std::string& path, const std::string& body = {},
-              bool with_csrf = true) {
-    std::string req = method + " " + path + " HTTP/1.1\r\nHost: x\r\nCookie: kunren_session=" + who.cookie + "\r\n";
-    if (with_csrf) req += "X-CSRF-Token: " + who.csrf + "\r\n";
-    if (!body.empty()) req += "Content-Type: application/json\r\n";
-    req += "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
-    return parse(kunren::testing::http_exchange(port, req));
-  }
-  std::size_t refusals() {
-    std::size_t n = 0;
-    for (const auto& e : db->list_audit().value()) n += e.action == "auth.refused" ? 1 : 0;
-    return n;
-  }
-
-  std::unique_ptr<store::Store> db;
-};
+using CampaignApi = CampaignApiTest;
 
 TEST_F(CampaignApi, AnEvaluatorSavesADraftOfTheirOrganisationThenSubmitsIt) {
   Signed eva = sign_in("eva");
@@ -279,11 +151,11 @@ TEST_F(CampaignApi, AnEvaluatorSavesADraftOfTheirOrganisationThenSubmitsIt) {
   ASSERT_EQ(read.status, 200);
   EXPECT_EQ(read.body.at("revision").at("answers").at(0).at("comment"), "手順書はある");
 
-  Answer submitted = call(eva, "POST", "/api/v1/campaigns/c/evaluations/org-a/submit");
+  Answer submitted = call(eva, "POST", "/api/v1/campaigns/c/evaluations/org-a/submit", R"({"leave_unanswered":true})");
   ASSERT_EQ(submitted.status, 200) << submitted.body;
   EXPECT_EQ(submitted.body.at("revision").at("state"), "submitted");
   EXPECT_EQ(submitted.body.at("revision").at("no"), 2);
-  EXPECT_EQ(call(eva, "POST", "/api/v1/campaigns/c/evaluations/org-a/submit").status, 409);
+  EXPECT_EQ(call(eva, "POST", "/api/v1/campaigns/c/evaluations/org-a/submit", R"({"leave_unanswered":true})").status, 409);
   // Both revisions are kept.
   EXPECT_EQ(db->revision_history("c", "org-a").value().size(), 2u);
 }
@@ -328,7 +200,7 @@ TEST_F(CampaignApi, ACoordinatorSeesLiveResultsAndAnEvaluatorOnlyPublishedOnes) 
   Signed coco = sign_in("coco");
   ASSERT_EQ(call(eva, "PUT", "/api/v1/campaigns/c/evaluations/org-a", R"({"answers":[{"item":"Q1","choice":1}]})").status,
             200);
-  ASSERT_EQ(call(eva, "POST", "/api/v1/campaigns/c/evaluations/org-a/submit").status, 200);
+  ASSERT_EQ(call(eva, "POST", "/api/v1/campaigns/c/evaluations/org-a/submit", R"({"leave_unanswered":true})").status, 200);
   Answer live = call(coco, "GET", "/api/v1/campaigns/c/results");
   ASSERT_EQ(live.status, 200) << live.body;
   EXPECT_EQ(live.body.at("schema"), "kunren.analysis/1");

@@ -2,7 +2,9 @@
 // web application (issue 4): the HTTP server, the access log, graceful
 // shutdown, the service routes and signing in and out; the pages and the
 // other API routes are added to the same router as they are built.
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -13,7 +15,11 @@
 #include <kunren/cli/command.hpp>
 #include <kunren/server/api.hpp>
 #include <kunren/server/http_server.hpp>
+#include <kunren/sample/demo.hpp>
+#include <kunren/server/events.hpp>
 #include <kunren/server/router.hpp>
+#include <kunren/web/pages.hpp>
+#include <kunren/web/routes.hpp>
 
 namespace kunren::cli {
 
@@ -38,24 +44,71 @@ Status parse_listen(const std::string& listen, server::ServerOptions& options) {
   return Status::ok();
 }
 
+// --demo: say loudly (on standard output, beside the URL — the access log
+// goes to standard error) what was created and that anyone can sign in with it.
+void print_demo_banner(const sample::DemoSeed& seed, unsigned short port, const std::string& address) {
+  std::cout << "\n"
+               "************************************************************************\n"
+               "  DEMO MODE — demo users with the well-known password '"
+            << sample::k_demo_password
+            << "'.\n"
+               "  Anyone who can reach this server can sign in with them.\n"
+               "  Use it to try Kunren; never with real answers.\n"
+               "************************************************************************\n";
+  if (address != "127.0.0.1" && address != "::1" && address != "localhost") {
+    std::cout << "  WARNING: listening on " << address << ", not only on this machine.\n";
+  }
+  if (seed.created_campaigns) {
+    std::cout << "  Created campaigns demo-2026 (open) and demo-2025 (published), 40 organisations.\n";
+  }
+  const std::string host = address.find(':') != std::string::npos ? "[" + address + "]" : address;
+  std::cout << "\nOpen http://" << (address == "0.0.0.0" ? std::string("127.0.0.1") : host) << ":" << port
+            << "/ and sign in as (password " << sample::k_demo_password << "):\n";
+  for (const auto& u : sample::demo_users()) {
+    const bool existed = std::find(seed.existing_users.begin(), seed.existing_users.end(), u.login) != seed.existing_users.end();
+    std::cout << fmt::format("  {:<12} {}{}\n", u.login, store::to_string(u.role),
+                             existed ? " (existed already: its password was left as it was)" : "");
+  }
+  std::cout << std::flush;
+}
+
 }  // namespace
 
 Handler define_serve(CLI::App& app) {
   struct Opts {
     std::string url, listen = "127.0.0.1:8080";
     unsigned threads = 0;
+    bool demo = false;
+    bool behind_tls = false;
   };
   auto o = std::make_shared<Opts>();
   app.add_option("--listen", o->listen, "Address and port to serve on (default 127.0.0.1:8080; port 0 = any free port)");
   app.add_option("--threads", o->threads, "I/O threads (default: one per core)");
+  app.add_flag("--behind-tls", o->behind_tls,
+               "Served to browsers over HTTPS by a reverse proxy: session cookies get Secure, responses HSTS");
+  app.add_flag("--demo", o->demo,
+               "Create the database if needed and fill it with demonstration data and demo users "
+               "(password 'kunren-demo'); never on a database with real data");
   app.footer("Serves until SIGTERM or Ctrl-C, then finishes the requests in progress and exits. One JSON line per "
              "request goes to standard error (the access log).");
   add_db_option(app, o->url);
   return [o]() -> Status {
     server::ServerOptions options;
     KUNREN_RETURN_IF_ERROR(parse_listen(o->listen, options));
+    KUNREN_RETURN_IF_ERROR(web::check_web_assets());
     options.threads = o->threads;
+    options.secure_cookies = o->behind_tls;
     // The database must open now, not at the first request.
+    std::optional<sample::DemoSeed> demo;
+    if (o->demo) {
+      store::OpenOptions create;
+      create.create = create.migrate = true;
+      auto fresh = store::open_store(o->url.empty() ? store::default_store_url() : o->url, create);
+      if (!fresh) return fresh.status();
+      auto seeded = sample::seed_demo(**fresh);
+      if (!seeded) return seeded.status();
+      demo = std::move(seeded).value();
+    }
     auto db = open_for_command(o->url);
     if (!db) return db.status();
     const std::string db_url = (*db)->url();
@@ -73,30 +126,30 @@ Handler define_serve(CLI::App& app) {
 
     server::ApiContext api;
     api.db_url = o->url;
+    api.secure_cookies = o->behind_tls;
+    // Live events for the pages (the coordinator's campaign page follows
+    // submissions as they arrive).
+    server::EventHub events;
+    api.events = &events;
     auto authenticator = server::Authenticator::create(api.sessions);
     if (!authenticator) return authenticator.status();
     api.authenticator = std::move(authenticator).value();
 
     server::Router router;
-    router.add("GET", "/healthz", "service.health", [](const server::HttpRequest&, const server::RouteParams&) {
-      return server::HttpResponse::json(200, {{"status", "ok"}});
-    });
-    router.add("GET", "/api/v1", "service.version", [](const server::HttpRequest&, const server::RouteParams&) {
-      return server::HttpResponse::json(200, {{"name", "kunren"}, {"version", KUNREN_VERSION}, {"api", "v1"}});
-    });
-
-    server::add_session_routes(router, api);
-    server::add_campaign_routes(router, api);
+    web::add_all_routes(router, api);
 
     server::HttpServer http(options, router);
     auto port = http.start();
     if (!port) return port.status();
     http.stop_on_signals();
+    // Expired sessions are removed once a minute, not only when the table is full.
+    http.every(std::chrono::minutes(1), [&api] { api.sessions.purge_expired(server::Clock::now()); });
     std::cout << fmt::format("kunren: serving {} on http://{}:{}/ (Ctrl-C to stop)\n", db_url,
                              options.address.find(':') != std::string::npos ? "[" + options.address + "]"
                                                                              : options.address,
                              *port)
               << std::flush;
+    if (demo) print_demo_banner(*demo, *port, options.address);
     http.run();
     spdlog::drop("access");
     std::cout << "kunren: stopped; every request in progress was answered\n";

@@ -1,4 +1,5 @@
 #include <kunren/server/api.hpp>
+#include <kunren/server/api_support.hpp>
 
 #include <algorithm>
 #include <map>
@@ -12,6 +13,7 @@
 #include <kunren/server/authorize.hpp>
 #include <kunren/store/bundle.hpp>
 #include <kunren/store/campaign_data.hpp>
+#include <kunren/util/password.hpp>
 
 namespace kunren::server {
 
@@ -28,8 +30,6 @@ Result<store::Store*> thread_store(const std::string& url) {
   return it->second.get();
 }
 
-namespace {
-
 std::string session_cookie(const ApiContext& c, const std::string& value, bool expire) {
   std::string cookie = fmt::format("{}={}; Path=/; HttpOnly; SameSite=Lax", k_session_cookie, value);
   if (expire) cookie += "; Max-Age=0";
@@ -43,7 +43,6 @@ json roles_json(const std::vector<store::Role>& roles) {
   return out;
 }
 
-// The signed-in session of this request, if any (expiry checked).
 std::optional<Session> current_session(ApiContext& c, const HttpRequest& r) {
   const std::string id = r.cookie(k_session_cookie);
   if (id.empty()) return std::nullopt;
@@ -54,7 +53,6 @@ HttpResponse not_signed_in() {
   return HttpResponse::error(401, "not_signed_in", "sign in first (POST /api/v1/session)");
 }
 
-// A JSON object body, or the response that refuses it.
 std::variant<json, HttpResponse> json_body(const HttpRequest& r) {
   const std::string_view type = r.header("content-type");
   if (type.substr(0, 16) != "application/json") {
@@ -65,6 +63,8 @@ std::variant<json, HttpResponse> json_body(const HttpRequest& r) {
   if (!body.is_object()) return HttpResponse::error(422, "bad_input", "the body must be a JSON object");
   return body;
 }
+
+namespace {
 
 HttpResponse sign_in(ApiContext& c, const HttpRequest& r) {
   auto parsed = json_body(r);
@@ -106,14 +106,8 @@ HttpResponse sign_in(ApiContext& c, const HttpRequest& r) {
   return ok;
 }
 
-// The signed-in user of this request as a Principal, with their Store; or
-// the 401 that answers the request.
-struct Caller {
-  store::Store* db = nullptr;
-  Session session;
-  store::User user;
-  Principal who;
-};
+}  // namespace
+
 std::variant<Caller, HttpResponse> caller(ApiContext& c, const HttpRequest& r, bool changes_state) {
   auto session = current_session(c, r);
   if (!session) return not_signed_in();
@@ -132,6 +126,8 @@ std::variant<Caller, HttpResponse> caller(ApiContext& c, const HttpRequest& r, b
   Principal who = principal_of(*user);
   return Caller{*db, *session, std::move(user).value(), std::move(who)};
 }
+
+namespace {
 
 HttpResponse sign_out(ApiContext& c, const HttpRequest& r) {
   auto got = caller(c, r, true);
@@ -155,7 +151,55 @@ HttpResponse me(ApiContext& c, const HttpRequest& r) {
 
 // --- campaigns and evaluations -------------------------------------------------------
 
-// Refuses with 403 (audited) unless `action` on `what` is allowed.
+// PUT /api/v1/me/password {"current_password", "new_password"}: the current
+// password is checked through the Authenticator (throttled and audited like
+// a sign-in); then every session of the user ends, and this browser gets a
+// new one (cookie and CSRF token in the answer), so a stolen session dies.
+HttpResponse change_password(ApiContext& c, const HttpRequest& r) {
+  auto got = caller(c, r, true);
+  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
+  Caller& who = std::get<Caller>(got);
+  if (auto refusal = refuse_unless(who, Action::kChangeOwnPassword, {})) return *refusal;
+  auto parsed = json_body(r);
+  if (auto* refusal = std::get_if<HttpResponse>(&parsed)) return *refusal;
+  const json& body = std::get<json>(parsed);
+  for (const char* field : {"current_password", "new_password"}) {
+    if (!body.contains(field) || !body[field].is_string()) {
+      return HttpResponse::error(422, "bad_input", fmt::format("'{}' must be a string", field), field);
+    }
+  }
+  const std::string& fresh = body["new_password"].get_ref<const std::string&>();
+  if (Status policy = util::check_password_policy(fresh); !policy.is_ok()) {
+    return HttpResponse::error(422, "bad_input", policy.message(), "new_password");
+  }
+  SignInOutcome check = c.authenticator->sign_in(*who.db, who.user.login, body["current_password"].get<std::string>(),
+                                                 r.remote_address, Clock::now());
+  switch (check.code) {
+    case SignInCode::kOk: break;
+    case SignInCode::kInvalidCredentials:
+      return HttpResponse::error(422, "wrong_password", "the current password is wrong", "current_password");
+    case SignInCode::kThrottled: {
+      HttpResponse refused = HttpResponse::error(429, "too_many_attempts", check.message);
+      refused.headers.emplace_back("Retry-After", std::to_string(std::max<long long>(1, check.retry_after.count())));
+      return refused;
+    }
+    case SignInCode::kDisabled: return HttpResponse::error(403, "account_disabled", check.message);
+    case SignInCode::kError: return HttpResponse::from_status(check.status);
+  }
+  auto hash = util::hash_password(fresh);
+  if (!hash) return HttpResponse::from_status(hash.status());
+  if (Status s = who.db->set_password_hash(who.user.login, *hash, store::Actor{"user:" + who.user.login}); !s.is_ok()) {
+    return HttpResponse::from_status(s);
+  }
+  c.sessions.destroy_all_for(who.user.login);
+  const Session s = c.sessions.create(who.user.login, Clock::now());
+  HttpResponse ok = HttpResponse::json(200, {{"login", who.user.login}, {"csrf_token", s.csrf_token}});
+  ok.headers.emplace_back("Set-Cookie", session_cookie(c, s.id, false));
+  return ok;
+}
+
+}  // namespace
+
 std::optional<HttpResponse> refuse_unless(const Caller& who, Action action, const Resource& what) {
   Decision d = authorize(who.who, action, what);
   if (d) return std::nullopt;
@@ -171,23 +215,10 @@ json campaign_json(const store::CampaignRecord& c) {
           {"checklist_version", c.checklist_version},
           {"opens_on", c.opens_on},
           {"closes_on", c.closes_on},
-          {"min_group", c.min_group}};
+          {"min_group", c.min_group},
+          {"coordinators", c.coordinators}};
 }
 
-HttpResponse list_campaigns(ApiContext& c, const HttpRequest& r) {
-  auto got = caller(c, r, false);
-  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
-  Caller& who = std::get<Caller>(got);
-  auto campaigns = who.db->list_campaigns();
-  if (!campaigns) return HttpResponse::from_status(campaigns.status());
-  json out = json::array();
-  for (const auto& campaign : *campaigns) {
-    if (authorize(who.who, Action::kViewCampaign, Resource::of(campaign))) out.push_back(campaign_json(campaign));
-  }
-  return HttpResponse::json(200, {{"campaigns", out}});
-}
-
-// Whether `org` has a submitted revision in the campaign.
 Result<bool> participated(store::Store& db, const std::string& campaign, const std::string& org) {
   store::LatestQuery q;
   q.org = org;
@@ -197,143 +228,15 @@ Result<bool> participated(store::Store& db, const std::string& campaign, const s
   return !latest->empty();
 }
 
-HttpResponse campaign_results(ApiContext& c, const HttpRequest& r, const RouteParams& p) {
-  auto got = caller(c, r, false);
-  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
-  Caller& who = std::get<Caller>(got);
-  auto campaign = who.db->get_campaign(p.at("id"));
-  if (!campaign) return HttpResponse::from_status(campaign.status());
-  // Live results for those who run the campaign; otherwise the published
-  // ones, for an organisation of the caller's that took part.
-  Resource what = Resource::of(*campaign);
-  bool allowed = static_cast<bool>(authorize(who.who, Action::kViewLiveResults, what));
-  for (std::size_t i = 0; !allowed && i < who.who.orgs.size(); ++i) {
-    auto took_part = participated(*who.db, campaign->id, who.who.orgs[i]);
-    if (!took_part) return HttpResponse::from_status(took_part.status());
-    allowed = static_cast<bool>(
-        authorize(who.who, Action::kViewPublishedResults, Resource::of(*campaign, who.who.orgs[i], *took_part)));
+Result<std::string> participating_org(const Caller& who, const store::CampaignRecord& campaign) {
+  for (const std::string& org : who.who.orgs) {
+    auto took_part = participated(*who.db, campaign.id, org);
+    if (!took_part) return took_part.status();
+    if (authorize(who.who, Action::kViewPublishedResults, Resource::of(campaign, org, *took_part))) return org;
   }
-  if (!allowed) {
-    if (auto refusal = refuse_unless(who, Action::kViewPublishedResults, what)) return *refusal;
-  }
-  auto checklist = store::campaign_checklist(*who.db, *campaign);
-  if (!checklist) return HttpResponse::from_status(checklist.status());
-  auto responses = store::submitted_responses(*who.db, campaign->id, **checklist);
-  if (!responses) return HttpResponse::from_status(responses.status());
-  analysis::AnalysisOptions options;
-  options.lang = r.query.find("lang=en") != std::string::npos ? "en" : "ja";
-  HttpResponse ok;
-  ok.body = report::render_json(analysis::analyze(**checklist, std::move(responses).value(), options));
-  return ok;
+  return std::string();
 }
 
-// {"campaign", "org", "revision": {…} | null} for the latest revision in any state.
-HttpResponse evaluation_json(store::Store& db, const std::string& campaign, const std::string& org, int status) {
-  store::LatestQuery q;
-  q.state = std::nullopt;
-  q.org = org;
-  auto latest = db.latest_revisions(campaign, q);
-  if (!latest) return HttpResponse::from_status(latest.status());
-  json revision = latest->empty() ? json(nullptr) : json(store::revision_json(latest->front()));
-  return HttpResponse::json(status, {{"campaign", campaign}, {"org", org}, {"revision", revision}});
-}
-
-HttpResponse get_evaluation(ApiContext& c, const HttpRequest& r, const RouteParams& p) {
-  auto got = caller(c, r, false);
-  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
-  Caller& who = std::get<Caller>(got);
-  auto campaign = who.db->get_campaign(p.at("id"));
-  if (!campaign) return HttpResponse::from_status(campaign.status());
-  if (auto refusal = refuse_unless(who, Action::kViewDraft, Resource::of(*campaign, p.at("org")))) return *refusal;
-  return evaluation_json(*who.db, campaign->id, p.at("org"), 200);
-}
-
-// {"answers": [{"item": "IMP-P0-01", "choice": 2, "comment": "…"}, …]}
-std::variant<std::vector<store::Answer>, HttpResponse> answers_of(const json& body) {
-  if (!body.contains("answers") || !body["answers"].is_array()) {
-    return HttpResponse::error(422, "bad_input", "'answers' must be an array", "answers");
-  }
-  std::vector<store::Answer> answers;
-  std::size_t i = 0;
-  for (const auto& a : body["answers"]) {
-    const std::string field = fmt::format("answers[{}]", i++);
-    if (!a.is_object() || !a.contains("item") || !a["item"].is_string()) {
-      return HttpResponse::error(422, "bad_input", "each answer needs an 'item' string", field + ".item");
-    }
-    store::Answer answer;
-    answer.item = a["item"].get<std::string>();
-    if (a.contains("choice") && !a["choice"].is_null()) {
-      if (!a["choice"].is_number_integer() || a["choice"].get<long long>() < 1 || a["choice"].get<long long>() > 255) {
-        return HttpResponse::error(422, "bad_input", "'choice' must be a choice number or null", field + ".choice");
-      }
-      answer.choice = static_cast<std::uint8_t>(a["choice"].get<int>());
-    }
-    if (a.contains("comment") && !a["comment"].is_null()) {
-      if (!a["comment"].is_string()) return HttpResponse::error(422, "bad_input", "'comment' must be text", field + ".comment");
-      answer.comment = a["comment"].get<std::string>();
-    }
-    if (answer.choice == 0 && answer.comment.empty()) continue;  // nothing to keep for this item
-    answers.push_back(std::move(answer));
-  }
-  return answers;
-}
-
-HttpResponse put_evaluation(ApiContext& c, const HttpRequest& r, const RouteParams& p) {
-  auto got = caller(c, r, true);
-  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
-  Caller& who = std::get<Caller>(got);
-  auto campaign = who.db->get_campaign(p.at("id"));
-  if (!campaign) return HttpResponse::from_status(campaign.status());
-  if (auto refusal = refuse_unless(who, Action::kEditDraft, Resource::of(*campaign, p.at("org")))) return *refusal;
-  auto parsed = json_body(r);
-  if (auto* refusal = std::get_if<HttpResponse>(&parsed)) return *refusal;
-  auto answers = answers_of(std::get<json>(parsed));
-  if (auto* refusal = std::get_if<HttpResponse>(&answers)) return *refusal;
-  store::NewRevision draft{p.at("org"), store::RevisionState::kDraft, std::move(std::get<std::vector<store::Answer>>(answers))};
-  auto appended = who.db->append_revisions(campaign->id, {draft}, nullptr, store::Actor{"user:" + who.who.login});
-  if (!appended) return HttpResponse::from_status(appended.status());
-  return evaluation_json(*who.db, campaign->id, p.at("org"), 200);
-}
-
-HttpResponse submit_evaluation(ApiContext& c, const HttpRequest& r, const RouteParams& p) {
-  auto got = caller(c, r, true);
-  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
-  Caller& who = std::get<Caller>(got);
-  auto campaign = who.db->get_campaign(p.at("id"));
-  if (!campaign) return HttpResponse::from_status(campaign.status());
-  if (auto refusal = refuse_unless(who, Action::kSubmitEvaluation, Resource::of(*campaign, p.at("org")))) {
-    return *refusal;
-  }
-  store::LatestQuery q;
-  q.state = std::nullopt;
-  q.org = p.at("org");
-  auto latest = who.db->latest_revisions(campaign->id, q);
-  if (!latest) return HttpResponse::from_status(latest.status());
-  if (latest->empty() || latest->front().state != store::RevisionState::kDraft) {
-    return HttpResponse::error(409, "conflict", latest->empty() ? "there is no draft to submit"
-                                                               : "the latest revision is already submitted");
-  }
-  // The draft's answers become a new, submitted (and from then on immutable) revision.
-  store::NewRevision submitted{q.org, store::RevisionState::kSubmitted, latest->front().answers};
-  auto appended = who.db->append_revisions(campaign->id, {submitted}, nullptr, store::Actor{"user:" + who.who.login});
-  if (!appended) return HttpResponse::from_status(appended.status());
-  return evaluation_json(*who.db, campaign->id, q.org, 200);
-}
-
-}  // namespace
-
-void add_campaign_routes(Router& router, ApiContext& context) {
-  router.add("GET", "/api/v1/campaigns", "campaign.list",
-             [&context](const HttpRequest& r, const RouteParams&) { return list_campaigns(context, r); });
-  router.add("GET", "/api/v1/campaigns/{id}/results", "campaign.results",
-             [&context](const HttpRequest& r, const RouteParams& p) { return campaign_results(context, r, p); });
-  router.add("GET", "/api/v1/campaigns/{id}/evaluations/{org}", "evaluation.get",
-             [&context](const HttpRequest& r, const RouteParams& p) { return get_evaluation(context, r, p); });
-  router.add("PUT", "/api/v1/campaigns/{id}/evaluations/{org}", "evaluation.save_draft",
-             [&context](const HttpRequest& r, const RouteParams& p) { return put_evaluation(context, r, p); });
-  router.add("POST", "/api/v1/campaigns/{id}/evaluations/{org}/submit", "evaluation.submit",
-             [&context](const HttpRequest& r, const RouteParams& p) { return submit_evaluation(context, r, p); });
-}
 
 void add_session_routes(Router& router, ApiContext& context) {
   router.add("POST", "/api/v1/session", "session.create",
@@ -342,6 +245,8 @@ void add_session_routes(Router& router, ApiContext& context) {
              [&context](const HttpRequest& r, const RouteParams&) { return sign_out(context, r); });
   router.add("GET", "/api/v1/me", "session.me",
              [&context](const HttpRequest& r, const RouteParams&) { return me(context, r); });
+  router.add("PUT", "/api/v1/me/password", "session.change_password",
+             [&context](const HttpRequest& r, const RouteParams&) { return change_password(context, r); });
 }
 
 }  // namespace kunren::server

@@ -1,7 +1,7 @@
 // The JSON API under /api/v1 (docs/api.md): handlers that turn requests into
 // store calls, each deciding access through authorize() (authorize.hpp).
-// So far: signing in and out, "who am I", the campaigns a user may see, the
-// pooled results, and an organisation's draft and its submission.
+// api.cpp holds signing in and out and "who am I"; the other route families
+// have a file each (declared below); web/routes.hpp adds them all.
 //
 // Sessions travel in the cookie `kunren_session` (HttpOnly, SameSite=Lax,
 // Path=/, Secure when served behind TLS); every state-changing request except
@@ -20,6 +20,8 @@
 
 namespace kunren::server {
 
+class EventHub;  // events.hpp
+
 inline constexpr const char* k_session_cookie = "kunren_session";
 
 struct ApiContext {
@@ -27,17 +29,27 @@ struct ApiContext {
   bool secure_cookies = false;  // behind TLS: cookies get Secure (default off)
   SessionManager sessions;
   std::unique_ptr<Authenticator> authenticator;  // REQUIRES: set before serving
+  // Live events for the pages (SSE): handlers publish "campaign:<id>" events
+  // on every save, submission and state change. Null = no live events.
+  EventHub* events = nullptr;
 };
 
 // This thread's Store on `url`, opened on first use (then kept).
 Result<store::Store*> thread_store(const std::string& url);
 
-// POST /api/v1/session, DELETE /api/v1/session, GET /api/v1/me.
+// POST /api/v1/session, DELETE /api/v1/session, GET /api/v1/me,
+// PUT /api/v1/me/password.
 void add_session_routes(Router& router, ApiContext& context);
 
-// GET /api/v1/campaigns, GET /api/v1/campaigns/{id}/results,
-// GET|PUT /api/v1/campaigns/{id}/evaluations/{org} (the draft),
-// POST /api/v1/campaigns/{id}/evaluations/{org}/submit.
+// campaign_api.cpp: GET /api/v1/campaigns, GET /api/v1/campaigns/{id}/results,
+// and the coordinator's routes for a campaign.
 void add_campaign_routes(Router& router, ApiContext& context);
+
+// evaluation_api.cpp: GET|PUT /api/v1/campaigns/{id}/evaluations/{org} (the
+// draft), POST /api/v1/campaigns/{id}/evaluations/{org}/submit, revisions.
+void add_evaluation_routes(Router& router, ApiContext& context);
+
+// admin_api.cpp: users, roles, organisations, the audit log.
+void add_admin_routes(Router& router, ApiContext& context);
 
 }  // namespace kunren::server

@@ -1,0 +1,61 @@
+// Shared pieces of the API and page handlers (internal to src/kunren/server
+// and src/kunren/web): who is calling, the one authorisation gate with its
+// audited refusal, JSON bodies, and the JSON shapes several routes return.
+// Every handler that acts for a signed-in user starts with caller() and
+// decides access with refuse_unless() (or authorize() for filtering lists).
+// Thread safety: as api.hpp — call from the I/O thread handling the request.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <kunren/server/api.hpp>
+#include <kunren/server/authorize.hpp>
+
+namespace kunren::server {
+
+// The signed-in user of a request as a Principal, with this thread's Store.
+struct Caller {
+  store::Store* db = nullptr;
+  Session session;
+  store::User user;
+  Principal who;
+};
+
+// The signed-in caller of `r`, or the response that answers the request:
+// 401 without a valid session (a removed or disabled user's session ends
+// here), 403 "csrf" when `changes_state` and X-CSRF-Token does not match.
+// Touches the session (idle expiry counts from now).
+std::variant<Caller, HttpResponse> caller(ApiContext& c, const HttpRequest& r, bool changes_state);
+
+// The session of `r`, if any (expiry checked; not touched).
+std::optional<Session> current_session(ApiContext& c, const HttpRequest& r);
+
+// nullopt when `action` on `what` is allowed; else the 403 answer, with the
+// refusal written to the audit log.
+std::optional<HttpResponse> refuse_unless(const Caller& who, Action action, const Resource& what);
+
+// A JSON object body (Content-Type application/json), or 415 / 400 / 422.
+std::variant<nlohmann::json, HttpResponse> json_body(const HttpRequest& r);
+
+// Whether `org` has a submitted revision in `campaign`.
+Result<bool> participated(store::Store& db, const std::string& campaign, const std::string& org);
+
+// The first of the caller's organisations allowed to see the published
+// results of `campaign` (took part, campaign published), or "" if none.
+Result<std::string> participating_org(const Caller& who, const store::CampaignRecord& campaign);
+
+// {"id","title","state","checklist_id","checklist_version","opens_on","closes_on","min_group"}
+nlohmann::json campaign_json(const store::CampaignRecord& c);
+nlohmann::json roles_json(const std::vector<store::Role>& roles);
+
+// The Set-Cookie value for the session cookie (`expire` clears it).
+std::string session_cookie(const ApiContext& c, const std::string& value, bool expire);
+
+HttpResponse not_signed_in();
+
+}  // namespace kunren::server

@@ -1,0 +1,270 @@
+// Campaign routes: the list of campaigns a user may see, the pooled results,
+// and the coordinator's routes for one campaign — its state (open, close,
+// reopen, publish), the submission status of every organisation, the report
+// downloads and the live event stream (docs/api.md "Coordinator").
+#include <kunren/server/api.hpp>
+
+#include <cctype>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <kunren/analysis/analysis.hpp>
+#include <kunren/report/csv_report.hpp>
+#include <kunren/report/html_report.hpp>
+#include <kunren/report/json_report.hpp>
+#include <kunren/server/api_support.hpp>
+#include <kunren/server/authorize.hpp>
+#include <kunren/server/campaign_status.hpp>
+#include <kunren/server/events.hpp>
+#include <kunren/store/bundle.hpp>
+#include <kunren/store/campaign_data.hpp>
+#include <kunren/web/i18n.hpp>
+
+namespace kunren::server {
+
+using nlohmann::json;
+
+namespace {
+
+// The value of one query parameter (percent-decoded), or "".
+std::string query_value(const HttpRequest& r, std::string_view name) {
+  std::size_t start = 0;
+  while (start < r.query.size()) {
+    std::size_t amp = r.query.find('&', start);
+    if (amp == std::string::npos) amp = r.query.size();
+    std::string_view part(r.query.data() + start, amp - start);
+    const std::size_t eq = part.find('=');
+    if (part.substr(0, eq) == name) {
+      std::string value;
+      if (eq != std::string_view::npos && percent_decode(part.substr(eq + 1), value, true)) return value;
+      return {};
+    }
+    start = amp + 1;
+  }
+  return {};
+}
+
+// The caller's campaign: the signed-in caller and the campaign of {id}, or
+// the response to send instead (401, 403 csrf, 404).
+struct CampaignCall {
+  Caller who;
+  store::CampaignRecord campaign;
+};
+std::variant<CampaignCall, HttpResponse> campaign_call(ApiContext& c, const HttpRequest& r, const RouteParams& p,
+                                                       bool changes_state) {
+  auto got = caller(c, r, changes_state);
+  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
+  Caller& who = std::get<Caller>(got);
+  auto campaign = who.db->get_campaign(p.at("id"));
+  if (!campaign) return HttpResponse::from_status(campaign.status());
+  return CampaignCall{std::move(who), std::move(campaign).value()};
+}
+
+HttpResponse list_campaigns(ApiContext& c, const HttpRequest& r) {
+  auto got = caller(c, r, false);
+  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
+  Caller& who = std::get<Caller>(got);
+  auto campaigns = who.db->list_campaigns();
+  if (!campaigns) return HttpResponse::from_status(campaigns.status());
+  json out = json::array();
+  for (const auto& campaign : *campaigns) {
+    if (authorize(who.who, Action::kViewCampaign, Resource::of(campaign))) out.push_back(campaign_json(campaign));
+  }
+  return HttpResponse::json(200, {{"campaigns", out}});
+}
+
+// nullopt when the caller may see the pooled results of `campaign` through
+// `action` (kViewPublishedResults or kDownloadReport): live for those who run
+// the campaign, published ones for an organisation of the caller's that took
+// part, and for observers. Else the audited 403.
+std::optional<HttpResponse> refuse_pooled_unless(const Caller& who, const store::CampaignRecord& campaign,
+                                                 Action action) {
+  const Resource what = Resource::of(campaign);
+  // Those who run the campaign read the results live.
+  if (action == Action::kViewPublishedResults && authorize(who.who, Action::kViewLiveResults, what)) return std::nullopt;
+  if (authorize(who.who, action, what)) return std::nullopt;  // coordinators (downloads), observers once published
+  std::string first_org;
+  bool first_participated = false;
+  for (const std::string& org : who.who.orgs) {
+    auto took_part = participated(*who.db, campaign.id, org);
+    if (!took_part) return HttpResponse::from_status(took_part.status());
+    if (authorize(who.who, action, Resource::of(campaign, org, *took_part))) return std::nullopt;
+    if (first_org.empty()) {
+      first_org = org;
+      first_participated = *took_part;
+    }
+  }
+  return refuse_unless(who, action, Resource::of(campaign, first_org, first_participated));
+}
+
+HttpResponse campaign_results(ApiContext& c, const HttpRequest& r, const RouteParams& p) {
+  auto got = campaign_call(c, r, p, false);
+  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
+  auto& [who, campaign] = std::get<CampaignCall>(got);
+  if (auto refusal = refuse_pooled_unless(who, campaign, Action::kViewPublishedResults)) return *refusal;
+  auto checklist = store::campaign_checklist(*who.db, campaign);
+  if (!checklist) return HttpResponse::from_status(checklist.status());
+  auto responses = store::submitted_responses(*who.db, campaign.id, **checklist);
+  if (!responses) return HttpResponse::from_status(responses.status());
+  analysis::AnalysisOptions options;
+  options.lang = query_value(r, "lang") == "en" ? "en" : "ja";
+  HttpResponse ok;
+  ok.body = report::render_json(analysis::analyze(**checklist, std::move(responses).value(), options));
+  return ok;
+}
+
+// POST /api/v1/campaigns/{id}/state {"state": "open" | "closed" | "published"}
+HttpResponse set_state(ApiContext& c, const HttpRequest& r, const RouteParams& p) {
+  auto got = campaign_call(c, r, p, true);
+  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
+  auto& [who, campaign] = std::get<CampaignCall>(got);
+  if (auto refusal = refuse_unless(who, Action::kChangeCampaignState, Resource::of(campaign))) return *refusal;
+  auto parsed = json_body(r);
+  if (auto* refusal = std::get_if<HttpResponse>(&parsed)) return *refusal;
+  const json& body = std::get<json>(parsed);
+  const json state = body.value("state", json());
+  auto to = state.is_string() ? store::parse_campaign_state(state.get<std::string>()) : std::nullopt;
+  if (!to || *to == store::CampaignState::kDraft) {
+    return HttpResponse::error(422, "bad_input", "'state' must be \"open\", \"closed\" or \"published\"", "state");
+  }
+  Status changed = who.db->set_campaign_state(campaign.id, *to, store::Actor{"user:" + who.who.login});
+  if (!changed.is_ok()) return HttpResponse::from_status(changed);
+  auto updated = who.db->get_campaign(campaign.id);
+  if (!updated) return HttpResponse::from_status(updated.status());
+  if (c.events) c.events->publish("campaign:" + campaign.id, "campaign", json{{"state", store::to_string(*to)}});
+  return HttpResponse::json(200, {{"campaign", campaign_json(*updated)}});
+}
+
+// GET /api/v1/campaigns/{id}/status
+HttpResponse submission_status(ApiContext& c, const HttpRequest& r, const RouteParams& p) {
+  auto got = campaign_call(c, r, p, false);
+  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
+  auto& [who, campaign] = std::get<CampaignCall>(got);
+  if (auto refusal = refuse_unless(who, Action::kViewSubmissionStatus, Resource::of(campaign))) return *refusal;
+  auto progress = campaign_progress(*who.db, campaign.id);
+  if (!progress) return HttpResponse::from_status(progress.status());
+  return HttpResponse::json(200, progress_json(campaign, *progress));
+}
+
+// The id as a safe file name part: [A-Za-z0-9._-], anything else '_'.
+std::string file_part(std::string_view id) {
+  std::string out;
+  for (unsigned char ch : id) out += std::isalnum(ch) || ch == '.' || ch == '_' || ch == '-' ? static_cast<char>(ch) : '_';
+  while (!out.empty() && out.front() == '.') out.erase(out.begin());
+  return out.empty() ? "campaign" : out;
+}
+
+std::string rfc5987(std::string_view text) {
+  static const char* k_hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : text) {
+    if (std::isalnum(ch) || ch == '.' || ch == '_' || ch == '-' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += k_hex[ch >> 4];
+      out += k_hex[ch & 15];
+    }
+  }
+  return out;
+}
+
+// GET /api/v1/campaigns/{id}/report?format=html|csv|json&lang=ja|en
+HttpResponse download_report(ApiContext& c, const HttpRequest& r, const RouteParams& p) {
+  auto got = campaign_call(c, r, p, false);
+  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
+  auto& [who, campaign] = std::get<CampaignCall>(got);
+  if (auto refusal = refuse_pooled_unless(who, campaign, Action::kDownloadReport)) return *refusal;
+  std::string format = query_value(r, "format");
+  if (format.empty()) format = "html";
+  if (format != "html" && format != "csv" && format != "json") {
+    return HttpResponse::error(422, "bad_input", "'format' must be html, csv or json", "format");
+  }
+  std::string lang = query_value(r, "lang");
+  if (lang.empty()) lang = "ja";
+  if (lang != "ja" && lang != "en") return HttpResponse::error(422, "bad_input", "'lang' must be ja or en", "lang");
+
+  auto checklist = store::campaign_checklist(*who.db, campaign);
+  if (!checklist) return HttpResponse::from_status(checklist.status());
+  auto responses = store::submitted_responses(*who.db, campaign.id, **checklist);
+  if (!responses) return HttpResponse::from_status(responses.status());
+  analysis::AnalysisOptions options;
+  options.lang = lang;
+  const analysis::Analysis result = analysis::analyze(**checklist, std::move(responses).value(), options);
+
+  const store::Timestamp now = store::now_utc();
+  HttpResponse res;
+  if (format == "html") {
+    report::HtmlOptions h;
+    h.lang = lang;
+    h.title = campaign.title.empty() ? std::string() : campaign.title;
+    if (campaign.state != store::CampaignState::kPublished) {
+      // A coordinator's download before publication says so on its face.
+      if (h.title.empty()) h.title = result.checklist_title;
+      h.title += web::text(lang, "campaign.report_preliminary_suffix");
+    }
+    h.generated_at = now.substr(0, 10) + " " + now.substr(11, 5) + " UTC";
+    res.body = report::render_html_report(result, h);
+    res.content_type = "text/html; charset=utf-8";
+    // The report is one self-contained file with an inline <style> and no
+    // script: allow exactly that, nothing else.
+    res.headers.emplace_back("Content-Security-Policy",
+                             "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'");
+  } else if (format == "csv") {
+    res.body = report::render_csv(result);  // UTF-8 with BOM and CRLF, as `kunren analyze --format csv`
+    res.content_type = "text/csv; charset=utf-8";
+  } else {
+    res.body = report::render_json(result);
+  }
+  const std::string name = fmt::format("kunren-{}-{}-{}.{}", campaign.id, now.substr(0, 10), lang, format);
+  res.headers.emplace_back(
+      "Content-Disposition",
+      fmt::format("attachment; filename=\"{}\"; filename*=UTF-8''{}",
+                  fmt::format("kunren-{}-{}-{}.{}", file_part(campaign.id), now.substr(0, 10), lang, format),
+                  rfc5987(name)));
+  // Who took the pooled results away, and when (nothing else is written).
+  store::AuditEntry e;
+  e.actor = "user:" + who.who.login;
+  e.action = "report.download";
+  e.object_type = "campaign";
+  e.object_id = campaign.id;
+  e.detail = json{{"format", format}, {"lang", lang}, {"state", store::to_string(campaign.state)},
+                  {"organizations", result.organizations}}
+                 .dump(-1, ' ', false, json::error_handler_t::replace);
+  if (Status audited = who.db->append_audit(e); !audited.is_ok()) return HttpResponse::from_status(audited);
+  return res;
+}
+
+// GET /api/v1/campaigns/{id}/events: the live stream of topic "campaign:{id}".
+HttpResponse campaign_events(ApiContext& c, const HttpRequest& r, const RouteParams& p) {
+  auto got = campaign_call(c, r, p, false);
+  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
+  auto& [who, campaign] = std::get<CampaignCall>(got);
+  if (auto refusal = refuse_unless(who, Action::kViewLiveResults, Resource::of(campaign))) return *refusal;
+  if (!c.events) {
+    HttpResponse off = HttpResponse::error(503, "unavailable", "live events are not enabled on this server");
+    off.headers.emplace_back("Retry-After", "60");
+    return off;
+  }
+  return HttpResponse::event_stream(c.events->subscribe("campaign:" + campaign.id, r.header("last-event-id")));
+}
+
+}  // namespace
+
+void add_campaign_routes(Router& router, ApiContext& context) {
+  router.add("GET", "/api/v1/campaigns", "campaign.list",
+             [&context](const HttpRequest& r, const RouteParams&) { return list_campaigns(context, r); });
+  router.add("GET", "/api/v1/campaigns/{id}/results", "campaign.results",
+             [&context](const HttpRequest& r, const RouteParams& p) { return campaign_results(context, r, p); });
+  router.add("POST", "/api/v1/campaigns/{id}/state", "campaign.set_state",
+             [&context](const HttpRequest& r, const RouteParams& p) { return set_state(context, r, p); });
+  router.add("GET", "/api/v1/campaigns/{id}/status", "campaign.status",
+             [&context](const HttpRequest& r, const RouteParams& p) { return submission_status(context, r, p); });
+  router.add("GET", "/api/v1/campaigns/{id}/report", "campaign.report",
+             [&context](const HttpRequest& r, const RouteParams& p) { return download_report(context, r, p); });
+  router.add("GET", "/api/v1/campaigns/{id}/events", "campaign.events",
+             [&context](const HttpRequest& r, const RouteParams& p) { return campaign_events(context, r, p); });
+}
+
+}  // namespace kunren::server

@@ -1,0 +1,240 @@
+// The authorisation matrix: every route of `kunren serve`, enumerated from
+// the router's own table (web::add_all_routes), asked by every kind of user
+// — signed out, admin, coordinator, an evaluator of the organisation in the
+// URL, an evaluator of another organisation, facilitator, participant,
+// observer — and the answer checked against the table below. A route that
+// is added without a row here fails the test, so nobody can add a route and
+// forget who may use it.
+//
+// Outcomes: A = allowed (anything but 401, 403 or a redirect to the sign-in
+// page: a 404, 409 or 422 is fine — it means the request got past the
+// authorisation and was judged on its content), R = refused (403), U = not
+// signed in (401 for the API, 303 to /login for pages), P = public (never
+// 401/403). Mutating requests carry the CSRF token and an empty JSON object
+// as the body, which no handler accepts, so the matrix changes nothing
+// (handlers check access before they look at the body — the matrix would
+// see a 422 for a refused user otherwise).
+//
+// The campaign in URLs is "c", open; the organisation is "org-a" (eva's).
+// The campaign-state and published-results rules across every state are in
+// authorize_test.cpp; this test proves that every route asks them.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "api_fixture.hpp"
+
+namespace kunren::server {
+namespace {
+
+const std::vector<std::string> k_who = {"anon", "admin", "coco", "eva", "eve", "fac", "par", "obs"};
+
+struct Expect {
+  std::map<std::string, char> outcome;  // by k_who
+  bool stream = false;                  // an event stream: read the status line only
+};
+
+// "anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R"
+Expect row(const std::string& spec, bool stream = false) {
+  Expect e;
+  e.stream = stream;
+  std::istringstream in(spec);
+  std::string part;
+  while (in >> part) e.outcome[part.substr(0, part.find(':'))] = part.back();
+  return e;
+}
+
+// Shorthands for common rows.
+const std::string k_public = "anon:P admin:P coco:P eva:P eve:P fac:P par:P obs:P";
+const std::string k_signed_in = "anon:U admin:A coco:A eva:A eve:A fac:A par:A obs:A";
+const std::string k_admin_only = "anon:U admin:A coco:R eva:R eve:R fac:R par:R obs:R";
+const std::string k_coordinator = "anon:U admin:R coco:A eva:R eve:R fac:R par:R obs:R";
+const std::string k_own_evaluator = "anon:U admin:R coco:R eva:A eve:R fac:R par:R obs:R";
+const std::string k_campaign_viewers = "anon:U admin:R coco:A eva:A eve:A fac:R par:R obs:R";
+
+const std::map<std::string, Expect>& matrix() {
+  static const std::map<std::string, Expect> k = {
+      {"service.health", row(k_public)},
+      {"service.version", row(k_public)},
+      {"session.create", row(k_public)},
+      {"session.delete", row(k_signed_in)},
+      {"session.me", row(k_signed_in)},
+      {"session.change_password", row(k_signed_in)},
+      {"campaign.list", row(k_signed_in)},  // filtered per user: an empty list is not a refusal
+      // An open campaign: live results for its coordinators only.
+      {"campaign.results", row(k_coordinator)},
+      {"evaluation.get", row(k_own_evaluator)},
+      {"evaluation.save_draft", row(k_own_evaluator)},
+      {"evaluation.submit", row(k_own_evaluator)},
+      {"page.static", row(k_public)},
+      {"page.login", row(k_public)},
+      {"page.home", row(k_signed_in)},
+      {"page.account", row(k_signed_in)},
+      {"page.campaigns", row("anon:U admin:R coco:A eva:A eve:A fac:R par:R obs:A")},
+      // The coordinator's campaign routes.
+      {"campaign.set_state", row(k_coordinator)},
+      {"campaign.status", row(k_coordinator)},
+      {"campaign.report", row(k_coordinator)},  // open: no published report for anyone else yet
+      {"campaign.events", row(k_coordinator, true)},
+      // Evaluators are sent on to their own organisation's evaluation.
+      {"page.campaign", row("anon:U admin:R coco:A eva:A eve:A fac:R par:R obs:R")},
+      {"page.campaign_live", row(k_coordinator)},
+      // Before publication, those who will see the results get a page saying
+      // when (no data); the coordinators see them live.
+      {"page.results", row("anon:U admin:R coco:A eva:A eve:A fac:R par:R obs:A")},
+      // Submitted revisions: the organisation's own evaluators and the coordinators.
+      {"evaluation.revisions", row("anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R")},
+      {"evaluation.revision", row("anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R")},
+      {"page.evaluation", row("anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R")},  // read-only for coordinators
+      {"page.evaluation_history", row("anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R")},
+      {"page.evaluation_print", row("anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R")},
+      // Administration.
+      {"admin.users.list", row(k_admin_only)},
+      {"admin.users.create", row(k_admin_only)},
+      {"admin.users.get", row(k_admin_only)},
+      {"admin.users.update", row(k_admin_only)},
+      {"admin.users.password", row(k_admin_only)},
+      {"admin.orgs.list", row(k_admin_only)},
+      {"admin.orgs.create", row(k_admin_only)},
+      {"admin.orgs.update", row(k_admin_only)},
+      {"admin.audit.list", row(k_admin_only)},
+      {"page.admin.users", row(k_admin_only)},
+      {"page.admin.orgs", row(k_admin_only)},
+      {"page.admin.audit", row(k_admin_only)},
+  };
+  return k;
+}
+
+std::string fill(const std::string& pattern) {
+  static const std::map<std::string, std::string> k_values = {
+      {"{id}", "c"}, {"{org}", "org-a"}, {"{login}", "eve"}, {"{no}", "1"}, {"{file}", "app.css"}};
+  std::string out = pattern;
+  for (const auto& [k, v] : k_values) {
+    for (auto p = out.find(k); p != std::string::npos; p = out.find(k)) out.replace(p, k.size(), v);
+  }
+  return out;
+}
+
+class RouteMatrix : public CampaignApiTest {
+ protected:
+  void SetUp() override {
+    CampaignApiTest::SetUp();
+    const std::string hash = util::hash_password("correct horse battery").value();
+    auto add = [&](const std::string& login, store::Role role, std::vector<std::string> orgs) {
+      store::User u;
+      u.login = login;
+      u.display_name = login;
+      u.password_hash = hash;
+      u.roles = {role};
+      u.orgs = std::move(orgs);
+      ASSERT_TRUE(db->create_user(u, store::Actor{"test"}).is_ok());
+    };
+    add("root", store::Role::kAdmin, {});
+    add("fac", store::Role::kFacilitator, {});
+    add("par", store::Role::kParticipant, {"org-a"});
+    add("obs", store::Role::kObserver, {});
+    for (const auto& [who, login] : std::map<std::string, std::string>{
+             {"admin", "root"}, {"coco", "coco"}, {"eva", "eva"}, {"eve", "eve"}, {"fac", "fac"}, {"par", "par"}, {"obs", "obs"}}) {
+      sessions[who] = sign_in(login);
+    }
+  }
+
+  // The status of one request, and the Location of a redirect.
+  std::pair<int, std::string> ask(const std::string& who, const Route& route, bool stream) {
+    const bool mutating = route.method != "GET" && route.method != "HEAD";
+    std::string req = route.method + " " + fill(route.pattern) + " HTTP/1.1\r\nHost: x\r\n";
+    if (who != "anon") {
+      req += "Cookie: kunren_session=" + sessions[who].cookie + "\r\n";
+      if (mutating) req += "X-CSRF-Token: " + sessions[who].csrf + "\r\n";
+    }
+    const std::string body = mutating ? "{}" : "";
+    if (mutating) req += "Content-Type: application/json\r\n";
+    req += "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    int fd = kunren::testing::connect_to(port);
+    kunren::testing::send_all(fd, req);
+    std::string head;
+    if (stream) {
+      kunren::testing::read_until(fd, head, "\r\n\r\n");
+    } else {
+      head = kunren::testing::read_to_end(fd);
+    }
+    ::close(fd);
+    Answer a = parse(head);
+    std::string location;
+    if (auto p = a.head.find("\r\nLocation: "); p != std::string::npos) {
+      location = a.head.substr(p + 12, a.head.find("\r\n", p + 12) - p - 12);
+    }
+    return {a.status, location};
+  }
+
+  std::map<std::string, Signed> sessions;
+};
+
+TEST_F(RouteMatrix, EveryRouteHasARowAndEveryRoleGetsWhatTheRowSays) {
+  ASSERT_FALSE(router.routes().empty());
+  std::set<std::string> seen;
+  for (const Route& route : router.routes()) {
+    SCOPED_TRACE(route.method + " " + route.pattern + " (" + route.name + ")");
+    seen.insert(route.name);
+    auto it = matrix().find(route.name);
+    if (it == matrix().end()) {
+      ADD_FAILURE() << "route '" << route.name << "' (" << route.method << " " << route.pattern
+                    << ") has no row in the authorisation matrix";
+      continue;
+    }
+    const Expect& e = it->second;
+    ASSERT_EQ(e.outcome.size(), k_who.size()) << "the row must name every kind of user";
+    const bool page = route.pattern.rfind("/api/", 0) != 0 && route.pattern != "/healthz";
+    for (const std::string& who : k_who) {
+      const char expected = e.outcome.at(who);
+      auto [status, location] = ask(who, route, e.stream);
+      const bool to_login = status == 303 && location.rfind("/login", 0) == 0;
+      switch (expected) {
+        case 'A':
+          EXPECT_TRUE(status != 401 && status != 403 && !to_login && status < 500 && status != 0)
+              << who << " should be allowed, got " << status << " " << location;
+          break;
+        case 'P':
+          EXPECT_TRUE(status != 401 && status != 403 && !to_login && status < 500 && status != 0)
+              << who << " (public) got " << status;
+          break;
+        case 'R':
+          EXPECT_EQ(status, 403) << who << " should be refused";
+          break;
+        case 'U':
+          if (page) {
+            // A page sends the browser to sign in; a fragment that scripts
+            // fetch (…/live) may answer 401 like the API.
+            EXPECT_TRUE(to_login || status == 401) << who << " should be sent to sign in, got " << status << " " << location;
+          } else {
+            EXPECT_EQ(status, 401) << who << " should need to sign in";
+          }
+          break;
+        default: ADD_FAILURE() << "bad outcome '" << expected << "'";
+      }
+      // Signing out ended that session: sign in again for the next routes.
+      if (route.name == "session.delete" && who != "anon") {
+        sessions[who] = sign_in(who == "admin" ? "root" : who);
+      }
+    }
+  }
+  for (const auto& [name, e] : matrix()) EXPECT_TRUE(seen.count(name)) << "row for a route that does not exist: " << name;
+}
+
+TEST_F(RouteMatrix, EveryRefusalIsInTheAuditLog) {
+  const std::size_t before = refusals();
+  // Refused requests, one per kind of refusal.
+  const Route* results = nullptr;
+  for (const Route& r : router.routes()) {
+    if (r.name == "campaign.results") results = &r;
+  }
+  ASSERT_NE(results, nullptr);
+  EXPECT_EQ(ask("eva", *results, false).first, 403);
+  EXPECT_EQ(ask("fac", *results, false).first, 403);
+  EXPECT_EQ(refusals(), before + 2);
+}
+
+}  // namespace
+}  // namespace kunren::server
