@@ -41,6 +41,7 @@ start --behind-tls
 expect_contains "$WORK/banner" "DEMO MODE"
 expect_contains "$WORK/banner" "kunren-demo"
 expect_contains "$WORK/banner" "Created campaigns demo-2026 (open) and demo-2025 (published)"
+expect_contains "$WORK/banner" "evaluator2   evaluator of ORG-0002 "
 for login in admin coordinator evaluator evaluator2 facilitator participant; do
   expect_contains "$WORK/banner" "$login"
 done
@@ -67,7 +68,8 @@ expect_eq "$(grep -cE '^(admin|coordinator|evaluator|evaluator2|facilitator|part
 # A user changed since is left as it is at the next start, and nothing is duplicated.
 echo "another password" | "$KUNREN" user passwd evaluator --db "$DB" >/dev/null
 start
-expect_contains "$WORK/banner" "evaluator    evaluator (existed already"
+expect_contains "$WORK/banner" "evaluator    evaluator of ORG-0001 "
+expect_contains "$WORK/banner" "(existed already: its password was left as it was)"
 expect_not_contains "$WORK/banner" "Created campaigns"
 sign_in evaluator kunren-demo >"$WORK/e"
 expect_contains "$WORK/e" "HTTP/1.1 401"

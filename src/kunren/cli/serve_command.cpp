@@ -66,7 +66,9 @@ void print_demo_banner(const sample::DemoSeed& seed, unsigned short port, const 
             << "/ and sign in as (password " << sample::k_demo_password << "):\n";
   for (const auto& u : sample::demo_users()) {
     const bool existed = std::find(seed.existing_users.begin(), seed.existing_users.end(), u.login) != seed.existing_users.end();
-    std::cout << fmt::format("  {:<12} {}{}\n", u.login, store::to_string(u.role),
+    auto org = seed.user_org.find(u.login);
+    std::cout << fmt::format("  {:<12} {}{}{}\n", u.login, store::to_string(u.role),
+                             org == seed.user_org.end() ? "" : " of " + org->second,
                              existed ? " (existed already: its password was left as it was)" : "");
   }
   std::cout << std::flush;

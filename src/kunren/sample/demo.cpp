@@ -114,6 +114,10 @@ Result<DemoSeed> seed_demo(store::Store& db) {
   if (!orgs) return orgs.status();
   std::string hash;
   for (const DemoUser& u : demo_users()) {
+    if (u.org_index >= 0 && static_cast<std::size_t>(u.org_index) < orgs->size()) {
+      const auto& org = (*orgs)[static_cast<std::size_t>(u.org_index)];
+      seed.user_org[u.login] = org.id + " " + org.name;
+    }
     auto existing = db.get_user(u.login);
     if (existing) {
       seed.existing_users.push_back(u.login);

@@ -17,6 +17,7 @@
 // Thread safety: uses the Store given, on the calling thread.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,7 @@ struct DemoSeed {
   bool created_campaigns = false;      // false: the database already had campaigns
   std::vector<std::string> created_users;   // logins created now
   std::vector<std::string> existing_users;  // demo logins that existed already (untouched)
+  std::map<std::string, std::string> user_org;  // demo login → "ORG-0001 name" of its organisation, if any
 };
 
 // Seeds `db` as described above.
