@@ -19,6 +19,13 @@ async function signInThroughThePage(page, login) {
   await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.press('#password', 'Enter')]);
 }
 
+// How many organisations chose choice 1 of item IMP-P0-01, in the legend
+// beside its pie chart on the coordinator's page.
+const FIRST_ITEM_CHOICE_1 = 'article.res-item[id$="IMP-P0-01"] .legend tbody tr:first-child td.num';
+async function firstItemChoice1(page) {
+  return Number((await page.locator(FIRST_ITEM_CHOICE_1).first().textContent()).trim());
+}
+
 // The number in the "submitted" counter of the coordinator's status summary.
 async function submittedCount(page) {
   const text = await page.locator('.counter-submitted .counter-n').first().textContent();
@@ -34,6 +41,7 @@ await test('evaluate, submit, and watch it arrive live', async ({ browser, serve
   await coord.locator('#live-indicator').waitFor();
   const before = await submittedCount(coord);
   check(before > 0, `the coordinator sees the submitted organisations (${before})`);
+  const chartBefore = await firstItemChoice1(coord);
   await screenshot(coord, `${slug}-coordinator-before`, { fullPage: false });
 
   // The evaluator: sign-in page, campaign list, the form.
@@ -88,6 +96,12 @@ await test('evaluate, submit, and watch it arrive live', async ({ browser, serve
     return el && Number(el.textContent.trim()) === n;
   }, before + 1, { timeout: 15000 });
   expectEqual(await submittedCount(coord), before + 1, 'the coordinator sees one more submitted organisation, live');
+  // The charts follow too: the evaluator chose choice 1 of the first item.
+  await coord.waitForFunction(({ sel, n }) => {
+    const el = document.querySelector(sel);
+    return el && Number(el.textContent.trim()) === n;
+  }, { sel: FIRST_ITEM_CHOICE_1, n: chartBefore + 1 }, { timeout: 15000 });
+  expectEqual(await firstItemChoice1(coord), chartBefore + 1, 'the first item\'s pie counts one more "choice 1", live');
   await screenshot(coord, `${slug}-coordinator-after`, { fullPage: false });
 
   // History and print view of the evaluation.
