@@ -13,6 +13,7 @@
 #include <kunren/report/csv_report.hpp>
 #include <kunren/report/html_report.hpp>
 #include <kunren/report/json_report.hpp>
+#include <kunren/server/analysis_cache.hpp>
 #include <kunren/server/api_support.hpp>
 #include <kunren/server/authorize.hpp>
 #include <kunren/server/campaign_status.hpp>
@@ -103,14 +104,21 @@ HttpResponse campaign_results(ApiContext& c, const HttpRequest& r, const RoutePa
   if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
   auto& [who, campaign] = std::get<CampaignCall>(got);
   if (auto refusal = refuse_pooled_unless(who, campaign, Action::kViewPublishedResults)) return *refusal;
-  auto checklist = store::campaign_checklist(*who.db, campaign);
-  if (!checklist) return HttpResponse::from_status(checklist.status());
-  auto responses = store::submitted_responses(*who.db, campaign.id, **checklist);
-  if (!responses) return HttpResponse::from_status(responses.status());
-  analysis::AnalysisOptions options;
-  options.lang = query_value(r, "lang") == "en" ? "en" : "ja";
+  // Computed once per state of the campaign (analysis_cache.hpp); a client
+  // that has this state already gets 304.
+  auto results = AnalysisCache::instance().results_json(*who.db, campaign, query_value(r, "lang"));
+  if (!results) return HttpResponse::from_status(results.status());
   HttpResponse ok;
-  ok.body = report::render_json(analysis::analyze(**checklist, std::move(responses).value(), options));
+  if (!results->etag.empty()) {
+    ok.headers.emplace_back("ETag", results->etag);
+    ok.headers.emplace_back("Cache-Control", "private, no-cache");
+    const std::string_view seen = r.header("if-none-match");
+    if (seen == "*" || seen.find(results->etag) != std::string_view::npos) {
+      ok.status = 304;
+      return ok;
+    }
+  }
+  ok.body = *results->body;
   return ok;
 }
 

@@ -23,7 +23,11 @@ ChecklistRecord checklist_record(const model::Checklist& checklist, bool builtin
 Result<ChecklistRecord> register_checklist(Store& store, const model::Checklist& checklist, bool builtin,
                                            const Actor& actor);
 
-// The checklist a campaign answers, parsed (cached by content hash).
+// The checklist a campaign answers, parsed. Each call reads the stored
+// record (one query); the parse happens once per process and content
+// (checklist_of keeps the parsed checklists by SHA-256) — the first one is
+// the expensive part (yaml-cpp; some 10^8 instructions for the built-in
+// 75-item checklist), every later call finds it in that cache.
 Result<std::shared_ptr<const model::Checklist>> campaign_checklist(Store& store, const CampaignRecord& campaign);
 
 // One submitted revision per organisation of `responses`, including one that

@@ -14,6 +14,7 @@
 // never carry an organisation's name or id; comments appear under the
 // pseudonym the report uses. The own organisation's answers are read for the
 // caller's own organisation only.
+#include <kunren/server/analysis_cache.hpp>
 #include <kunren/web/pages.hpp>
 
 #include <algorithm>
@@ -90,20 +91,17 @@ Filters filters_of(const HttpRequest& r) {
 
 struct Pool {
   std::shared_ptr<const model::Checklist> checklist;
-  analysis::Analysis analysis;
+  std::shared_ptr<const analysis::Analysis> analysis;  // shared with the analysis cache
 };
 
+// The campaign's pooled results, from the process-wide analysis cache (a new
+// submission, from any process, is seen at the next request).
 Result<Pool> pooled(store::Store& db, const store::CampaignRecord& campaign, const std::string& lang) {
   auto checklist = store::campaign_checklist(db, campaign);
   if (!checklist) return checklist.status();
-  auto responses = store::submitted_responses(db, campaign.id, **checklist);
-  if (!responses) return responses.status();
-  analysis::AnalysisOptions options;
-  options.lang = lang;
-  Pool p;
-  p.checklist = *checklist;
-  p.analysis = analysis::analyze(**checklist, std::move(responses).value(), options);
-  return p;
+  auto cached = server::AnalysisCache::instance().analysis(db, campaign, lang);
+  if (!cached) return cached.status();
+  return Pool{*checklist, cached->analysis};
 }
 
 // The own organisation's submitted answers: item id → choice (absent: no answer).
@@ -186,7 +184,7 @@ struct Mine {
 
 // The data of partials/results_body.mustache.
 json results_json(const Pool& pool, const std::string& lang, const Filters& f, const Mine* mine) {
-  const analysis::Analysis& a = pool.analysis;
+  const analysis::Analysis& a = *pool.analysis;
   json out;
   out["n"] = a.organizations;
   out["has_results"] = a.organizations > 0;
@@ -353,8 +351,8 @@ json results_json(const Pool& pool, const std::string& lang, const Filters& f, c
 json toolbar_json(const Pool& pool, const std::string& lang, const Filters& f, const std::string& campaign_id,
                   bool downloads) {
   json sections = json::array();
-  for (std::size_t i = 0; i < pool.analysis.sections.size(); ++i) {
-    const auto& s = pool.analysis.sections[i];
+  for (std::size_t i = 0; i < pool.analysis->sections.size(); ++i) {
+    const auto& s = pool.analysis->sections[i];
     sections.push_back({{"id", s.id}, {"label", fmt::format("{}. {}", i + 1, s.title)}, {"selected", f.section == s.id}});
   }
   json highlights = json::array();
