@@ -7,9 +7,11 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <kunren/model/exercise.hpp>
 #include <kunren/store/migrations.hpp>
 #include <kunren/store/sql.hpp>
 #include <kunren/store/store.hpp>
+#include <kunren/util/sha256.hpp>
 
 #include "store_testing.hpp"
 
@@ -97,6 +99,27 @@ class Migration : public ::testing::TestWithParam<std::string> {
     if (version >= 3) {
       run("INSERT INTO campaign_coordinator (campaign_id, login) VALUES ('c1', 'alice')", {});
     }
+    if (version >= 4) {
+      // An exercise with a participant and one event whose hashes hold.
+      model::ExerciseEvent e;
+      e.seq = 1;
+      e.at = k_then;
+      e.scenario_ms = 60'000;
+      e.actor = "user:alice";
+      e.role = "ot-lead";
+      e.kind = "report";
+      e.payload = R"({"text":"HMI 停止"})";
+      e.prev_hash = std::string(model::k_genesis_hash);
+      e.hash = model::event_hash(e.prev_hash, e);
+      run("INSERT INTO exercise (id, title, org_id, campaign_id, scenario_id, scenario_version, scenario_sha256, "
+          "scenario_content, criteria, state, created_by, created_at, updated_at, last_seq, last_hash) "
+          "VALUES ('x1', '訓練', 'org-a', 'c1', 's', '1', ?, '{}', '', 'running', 'cli:old', ?, ?, 1, ?)",
+          {util::sha256_hex("{}"), std::string(k_then), std::string(k_then), e.hash});
+      run("INSERT INTO exercise_participant (exercise_id, login, role) VALUES ('x1', 'alice', 'ot-lead')", {});
+      run("INSERT INTO exercise_event (exercise_id, seq, at, scenario_ms, actor, role, kind, payload, prev_hash, "
+          "hash) VALUES ('x1', 1, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {e.at, e.scenario_ms, e.actor, e.role, e.kind, e.payload, e.prev_hash, e.hash});
+    }
     return url;
   }
 
@@ -160,7 +183,12 @@ TEST_P(Migration, EveryOlderSchemaWithDataUpgradesAndKeepsItsData) {
     auto campaign = s.get_campaign("c1");
     ASSERT_TRUE(campaign.is_ok()) << campaign.status().to_string();
     EXPECT_EQ(campaign->title, "2025 訓練");
-    EXPECT_TRUE(campaign->coordinators.empty()) << "a campaign from before the lists has none";
+    if (version < 3) {
+      EXPECT_TRUE(campaign->coordinators.empty()) << "a campaign from before the lists has none";
+    } else {
+      EXPECT_EQ(campaign->coordinators, std::vector<std::string>{"alice"});
+    }
+    EXPECT_TRUE(s.list_exercises()->empty());
     if (version >= 2) {
       ASSERT_TRUE(s.set_campaign_coordinators("c1", {"alice"}, k_actor).is_ok());
       EXPECT_EQ(s.get_campaign("c1")->coordinators, std::vector<std::string>{"alice"});
@@ -282,6 +310,8 @@ TEST_P(Migration, AppendOnlyTablesRefuseUpdateAndDelete) {
       "DELETE FROM import",
       "UPDATE audit_log SET actor = 'x'",
       "DELETE FROM audit_log",
+      "UPDATE exercise_event SET payload = '{}'",
+      "DELETE FROM exercise_event",
   };
   if (GetParam() == "sqlite") {
     // Straight through the SQLite C API on the file, not through kunren.
@@ -304,6 +334,7 @@ TEST_P(Migration, AppendOnlyTablesRefuseUpdateAndDelete) {
       EXPECT_NE(status.message().find("append-only"), std::string::npos) << sql << ": " << status.message();
     }
     EXPECT_FALSE(db->exec("TRUNCATE revision CASCADE").is_ok());
+    EXPECT_FALSE(db->exec("TRUNCATE exercise_event").is_ok());
   }
   // Everything is still there.
   auto store = open(url, false);
@@ -313,6 +344,64 @@ TEST_P(Migration, AppendOnlyTablesRefuseUpdateAndDelete) {
   ASSERT_EQ(revs->size(), 1u);
   EXPECT_EQ(revs->front().answers.size(), 1u);
   EXPECT_EQ((*store)->list_audit({})->size(), 1u);
+  auto events = (*store)->list_exercise_events("x1");
+  ASSERT_TRUE(events.is_ok()) << events.status().to_string();
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ(model::verify_chain(*events), std::nullopt);
+}
+
+// Migration 4 adds the exercise tables to a database at schema 3, keeping
+// everything it held; the new tables then work like any other: an exercise
+// on the old organisation, campaign and user, with a log whose chain holds,
+// and their foreign keys refuse what does not exist.
+TEST_P(Migration, MigrationFourAddsExercisesToADatabaseAtThreeAndKeepsItsData) {
+  const std::string url = database_at(3);
+  auto opened = open(url, true);
+  ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+  Store& s = **opened;
+  auto info = s.schema_info();
+  ASSERT_TRUE(info.is_ok());
+  ASSERT_GE(info->applied.size(), 4u);
+  EXPECT_EQ(info->applied[3].version, 4);
+  EXPECT_EQ(info->applied[3].name, "exercises");
+
+  EXPECT_EQ(s.get_campaign("c1")->coordinators, std::vector<std::string>{"alice"});
+  auto revs = s.latest_revisions("c1", {});
+  ASSERT_TRUE(revs.is_ok());
+  ASSERT_EQ(revs->size(), 1u);
+  EXPECT_EQ(revs->front().created_at, k_then);
+  EXPECT_EQ(s.list_audit({})->size(), 1u);
+  EXPECT_TRUE(s.list_exercises()->empty());
+
+  ExerciseRecord x;
+  x.id = "x1";
+  x.title = "第1回";
+  x.org = "org-a";
+  x.campaign = "c1";
+  x.scenario_id = "s";
+  x.scenario_version = "1";
+  x.scenario_content = "{}";
+  x.scenario_sha256 = util::sha256_hex(x.scenario_content);
+  x.participants = {{"alice", "ot-lead"}};
+  ASSERT_TRUE(s.create_exercise(x, k_actor).is_ok());
+  auto appended = s.append_exercise_events("x1", 0, {{0, "user:alice", "ot-lead", "note", "{}"}},
+                                           model::ExerciseState::kRunning);
+  ASSERT_TRUE(appended.is_ok()) << appended.status().to_string();
+  auto events = s.list_exercise_events("x1");
+  ASSERT_TRUE(events.is_ok());
+  EXPECT_EQ(model::verify_chain(*events), std::nullopt);
+  EXPECT_EQ(s.get_exercise("x1")->participants, (std::vector<ExerciseParticipant>{{"alice", "ot-lead"}}));
+
+  auto db = raw(url);
+  ASSERT_NE(db, nullptr);
+  EXPECT_FALSE(db->execute("INSERT INTO exercise_participant (exercise_id, login, role) VALUES ('x1', 'ghost', 'r')")
+                   .is_ok());
+  EXPECT_FALSE(db->execute("INSERT INTO exercise_participant (exercise_id, login, role) VALUES ('x9', 'alice', 'r')")
+                   .is_ok());
+  EXPECT_FALSE(db->execute("INSERT INTO exercise_event (exercise_id, seq, at, scenario_ms, actor, role, kind, payload, "
+                           "prev_hash, hash) VALUES ('x9', 1, '', 0, '', '', 'note', '{}', '', '')")
+                   .is_ok());
+  EXPECT_FALSE(db->execute("UPDATE exercise SET state = 'finished' WHERE id = 'x1'").is_ok());
 }
 
 // Ordering "by id" must mean byte order on both databases: every text

@@ -119,6 +119,19 @@ std::string dump(Store& s) {
     for (const auto& o : u.orgs) out << " @" << o;
     out << '\n';
   }
+  for (const auto& listed : got(s.list_exercises())) {
+    auto x = got(s.get_exercise(listed.id));
+    out << "exercise " << x.id << '|' << x.title << '|' << x.org << '|' << x.campaign << '|' << x.scenario_id << '|'
+        << x.scenario_version << '|' << x.scenario_sha256 << '|' << x.scenario_content << '|' << x.criteria << '|'
+        << model::to_string(x.state) << '|' << x.created_by << '|' << x.created_at << '|' << x.updated_at << '|'
+        << x.last_seq << '|' << x.last_hash;
+    for (const auto& p : x.participants) out << " participant:" << p.login << '=' << p.role;
+    out << '\n';
+    for (const auto& e : got(s.list_exercise_events(x.id))) {
+      out << " event " << e.seq << '|' << e.at << '|' << e.scenario_ms << '|' << e.actor << '|' << e.role << '|'
+          << e.kind << '|' << e.payload << '|' << e.prev_hash << '|' << e.hash << '\n';
+    }
+  }
   for (const auto& e : got(s.list_audit())) {
     out << "audit " << e.id << '|' << e.at << '|' << e.actor << '|' << e.action << '|' << e.object_type << '|'
         << e.object_id << '|' << e.detail << '\n';
@@ -1323,6 +1336,20 @@ TEST_P(StoreConformance, EveryMutatingCallWritesItsOneAuditEntry) {
   auto bundle = got(s().export_campaign("c"));
   bundle.campaign.id = "c-copy";
   ASSERT_OK(s().restore_campaign(bundle, a));
+  ExerciseRecord x;
+  x.id = "x";
+  x.title = "drill";
+  x.org = "a";
+  x.campaign = "c";
+  x.scenario_id = "s";
+  x.scenario_version = "1";
+  x.scenario_content = "{}";
+  x.scenario_sha256 = util::sha256_hex(x.scenario_content);
+  ASSERT_OK(s().create_exercise(x, a));
+  ASSERT_OK(s().set_exercise_participants("x", {{"alice", "ot-lead"}}, a));
+  ASSERT_OK(s().set_exercise_criteria("x", R"({"DP1":{"who":"plant manager"}})", a));
+  ASSERT_OK(s().append_exercise_events("x", 0, {{0, "user:alice", "ot-lead", "note", "{}"}},
+                                       model::ExerciseState::kRunning));  // the log is its own record: no entry
 
   struct Expected {
     std::string action, object_type, object_id;
@@ -1348,6 +1375,13 @@ TEST_P(StoreConformance, EveryMutatingCallWritesItsOneAuditEntry) {
        "campaign",
        "c-copy",
        {{"checklist_added", false}, {"orgs_added", 0}, {"imports", 1}, {"revisions", 3}}},
+      {"exercise.create",
+       "exercise",
+       "x",
+       {{"title", "drill"}, {"org", "a"}, {"campaign", "c"}, {"scenario", "s"}, {"version", "1"},
+        {"sha256", x.scenario_sha256}}},
+      {"exercise.participants", "exercise", "x", {{"participants", json::array({{{"login", "alice"}, {"role", "ot-lead"}}})}}},
+      {"exercise.criteria", "exercise", "x", {{"criteria", {{"DP1", {{"who", "plant manager"}}}}}}},
   };
   auto entries = got(s().list_audit());
   ASSERT_EQ(entries.size(), expected.size());
@@ -1640,6 +1674,34 @@ TEST_P(StoreConformance, TextWithANulAControlCharacterOrBrokenUtf8IsBadInputNami
   e.object_id = "x";
   e.actor = broken;
   refused(s().append_audit(e), "actor");
+  // exercises and their events
+  ExerciseRecord x;
+  x.id = "x";
+  x.title = nul;
+  x.org = org_id(0);
+  x.scenario_id = "s";
+  x.scenario_version = "1";
+  x.scenario_content = "{}";
+  x.scenario_sha256 = util::sha256_hex(x.scenario_content);
+  refused(s().create_exercise(x, k_actor), "title");
+  x.title = "ok";
+  x.scenario_id = broken;
+  refused(s().create_exercise(x, k_actor), "scenario_id");
+  x.scenario_id = "s";
+  x.participants = {{"bob", nul}};
+  refused(s().create_exercise(x, k_actor), "role");
+  x.participants = {};
+  ASSERT_OK(s().create_exercise(x, k_actor));
+  const auto with_exercise = dump(s());
+  auto refused_event = [&](const Status& st, std::string_view field) {
+    EXPECT_TRUE(fails_with(st, ErrorKind::kBadInput, field));
+    EXPECT_EQ(dump(s()), with_exercise) << field;
+  };
+  refused_event(s().append_exercise_events("x", 0, {{0, nul, "r", "note", "{}"}}, std::nullopt).status(),
+                "events[0].actor");
+  refused_event(s().append_exercise_events("x", 0, {{0, "a", "r", "note", "{\"t\":\"\xff\"}"}}, std::nullopt).status(),
+                "events[0].payload");
+  refused_event(s().set_exercise_participants("x", {{"bob", "r\x1b"}}, k_actor), "role");
   // A detail may span lines (it is JSON text); a comment may too.
   e.actor = "t";
   e.detail = "{\n\t\"a\": 1\r\n}";

@@ -378,11 +378,24 @@ const std::vector<Command>& commands() {
       {"user", "list", "List users, their roles and organisations", define_user_list},
       {"user", "passwd", "Set a user's password (from the terminal or standard input)", define_user_passwd},
       {"user", "roles", "Show or change a user's roles and organisations, or disable the user", define_user_roles},
+      {"exercise", "list", "List drills (exercises) with their state and number of events", define_exercise_list},
+      {"exercise", "create", "Plan a drill: scenario, organisation, participants and their roles, decision criteria",
+       define_exercise_create},
+      {"exercise", "show", "Show a drill: scenario, state, participants, events, last hash", define_exercise_show},
+      {"exercise", "verify", "Check a drill's hash-chained event log; name the first broken link (exit 4)",
+       define_exercise_verify},
+      {"exercise", "log", "Export a drill's event log as JSONL or CSV (Excel)", define_exercise_log},
       {"", "import", "Import answer files into a campaign as submitted revisions (all or nothing)", define_import},
       {"", "export", "Write a campaign bundle (JSON) to rebuild it in another database", define_export},
       {"", "import-bundle", "Rebuild a campaign from a bundle written by 'kunren export'", define_import_bundle},
       {"", "backup", "Copy the whole database while it is in use (SQLite)", define_backup},
       {"", "audit", "Show the audit log: who did what, when, on which object", define_audit},
+      {"scenario", "list", "List the built-in drill scenarios", define_scenario_list},
+      {"scenario", "show", "Print a scenario (built-in or file) as YAML or JSON", define_scenario_show},
+      {"scenario", "validate", "Check a scenario file and name every problem with file:line:column",
+       define_scenario_validate},
+      {"scenario", "import-msel", "Build a scenario from a base scenario and an inject spreadsheet (CSV)",
+       define_scenario_import_msel},
       {"", "serve", "Run the web server on the database (foundation: service routes; pages to come)", define_serve},
   };
   return k_commands;
@@ -395,6 +408,8 @@ const std::map<std::string, std::string>& group_help() {
       {"org", "Organisations: add, list, import"},
       {"campaign", "Campaigns: create, list, show, coordinators, open, close, publish, revisions"},
       {"user", "Users and their roles: add, list, passwd, roles"},
+      {"exercise", "Drills and their event logs: list, create, show, verify, log"},
+      {"scenario", "Drill scenarios (MSEL): list, show, validate, import-msel"},
   };
   return k_groups;
 }

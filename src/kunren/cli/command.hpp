@@ -77,6 +77,19 @@ Handler define_import_bundle(CLI::App& app);
 Handler define_backup(CLI::App& app);
 Handler define_audit(CLI::App& app);
 
+// --- exercises (exercise_commands.cpp) -----------------------------------------
+Handler define_exercise_list(CLI::App& app);
+Handler define_exercise_create(CLI::App& app);
+Handler define_exercise_show(CLI::App& app);
+Handler define_exercise_verify(CLI::App& app);
+Handler define_exercise_log(CLI::App& app);
+
+// --- scenarios (scenario_commands.cpp) -----------------------------------------
+Handler define_scenario_list(CLI::App& app);
+Handler define_scenario_show(CLI::App& app);
+Handler define_scenario_validate(CLI::App& app);
+Handler define_scenario_import_msel(CLI::App& app);
+
 // --- the web server (serve_command.cpp) -----------------------------------------
 Handler define_serve(CLI::App& app);
 

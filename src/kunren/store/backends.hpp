@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -97,6 +98,63 @@ Status coordinator_role_missing(const std::string& login);
 // An entry for append_audit: an action, and every field as check_text (the
 // detail may span lines).
 Status audit_entry_ok(const AuditEntry& entry);
+
+// --- exercises: checks and messages every backend shares -------------------------
+
+// An exercise id: [A-Za-z0-9._-]+.
+bool is_exercise_id(const std::string& s);
+Status exercise_not_found(const std::string& id);
+Status exercise_exists(const std::string& id);  // Conflict "exercise 'x' already exists"
+// Conflict: the exercise has ended, so `what` ("its participants", "its
+// decision criteria") can no longer change.
+Status exercise_ended(const std::string& id, std::string_view what);
+// The values of create_exercise that need no database, in this order: the id
+// (not empty, is_exercise_id), the title (check_text), the scenario id,
+// version, SHA-256 and content (not empty, check_text), that the SHA-256 is
+// the content's, the criteria (exercise_criteria_ok), and the participants
+// (exercise_participants_ok). BadInput naming the field otherwise.
+Status exercise_values_ok(const ExerciseRecord& e);
+// Decision criteria: empty, or the text of a JSON object. BadInput with the
+// field "criteria" otherwise.
+Status exercise_criteria_ok(const std::string& id, const std::string& criteria);
+// Participants as given to set_exercise_participants: each login as
+// check_text and not empty, none twice, each role not empty and as
+// check_text. BadInput naming the login, with the field "participants".
+// Whether the users exist is the backend's to check.
+Status exercise_participants_ok(const std::vector<ExerciseParticipant>& participants);
+// NotFound naming a participant's login that is no user (field "participants").
+Status participant_not_found(const std::string& login);
+// Sorted by login (the order stored and returned).
+std::vector<ExerciseParticipant> sorted_participants(std::vector<ExerciseParticipant> participants);
+// The audit detail's list: [{"login", "role"}, …] sorted by login.
+nlohmann::json participants_json(const std::vector<ExerciseParticipant>& participants);
+// Audit details: "exercise.create" {"title", "org", "scenario", "version",
+// "sha256", and "campaign", "participants" when there are some};
+// "exercise.criteria" {"criteria": the object, or null when cleared}.
+nlohmann::json exercise_create_detail(const ExerciseRecord& e);
+nlohmann::json exercise_criteria_detail(const std::string& criteria);
+// The events of append_exercise_events that need no database, in input
+// order: actor and role as check_text, the kind known (model::parse_event_kind),
+// the payload canonical JSON of an object (model::canonical_json of its
+// parse is the text itself). BadInput naming the index and field
+// ("events[3].payload") otherwise.
+Status exercise_events_ok(const std::vector<model::NewExerciseEvent>& events);
+// What append_exercise_events decides from the stored exercise before it
+// writes, in this order: an ended exercise takes only observation events and
+// stays ended (Conflict); the log must end at `expected_last_seq` (Conflict
+// "stale"). Shared so every backend refuses alike.
+Status exercise_append_allowed(const std::string& id, model::ExerciseState state, std::int64_t last_seq,
+                               std::int64_t expected_last_seq, const std::vector<model::NewExerciseEvent>& events,
+                               std::optional<model::ExerciseState> new_state);
+// The time of the events of one append: `now`, but never earlier than the
+// log's last event (`last_at`, empty for an empty log); one microsecond after
+// it when the clock is behind, as for revisions.
+Timestamp event_time(Timestamp now, const Timestamp& last_at);
+// The stored form of new events appended after (last_seq, last_hash) at
+// time `at`: seq, at, prev_hash and hash filled in. REQUIRES: exercise_events_ok.
+std::vector<model::ExerciseEvent> chain_events(const std::vector<model::NewExerciseEvent>& events,
+                                               std::int64_t last_seq, const std::string& last_hash,
+                                               const Timestamp& at);
 
 // --- restore_campaign, planned once for every backend -------------------------------
 

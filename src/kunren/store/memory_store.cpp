@@ -511,6 +511,109 @@ class MemoryStore final : public Store {
     return Status::ok();
   }
 
+  // --- exercises ---
+
+  Status create_exercise(const ExerciseRecord& exercise, const Actor& actor) override {
+    KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+    KUNREN_RETURN_IF_ERROR(exercise_values_ok(exercise));
+    if (m_exercises.count(exercise.id) > 0) return exercise_exists(exercise.id);
+    if (m_orgs.count(exercise.org) == 0) return org_not_found(exercise.org);
+    if (!exercise.campaign.empty() && m_campaigns.count(exercise.campaign) == 0) {
+      return campaign_not_found(exercise.campaign);
+    }
+    KUNREN_RETURN_IF_ERROR(check_participants(exercise.participants));
+    const Timestamp now = now_utc();
+    ExerciseRecord e = exercise;
+    e.state = model::ExerciseState::kPlanned;
+    e.participants = sorted_participants(e.participants);
+    e.created_by = actor.name;
+    e.created_at = e.updated_at = now;
+    e.last_seq = 0;
+    e.last_hash = std::string(model::k_genesis_hash);
+    m_exercises[e.id] = e;
+    audit(now, actor, "exercise.create", "exercise", e.id, exercise_create_detail(e));
+    return Status::ok();
+  }
+
+  Result<ExerciseRecord> get_exercise(const std::string& id) override {
+    auto it = m_exercises.find(id);
+    if (it == m_exercises.end()) return exercise_not_found(id);
+    return it->second;
+  }
+
+  Result<std::vector<ExerciseRecord>> list_exercises() override {
+    std::vector<ExerciseRecord> out;
+    for (const auto& [id, e] : m_exercises) {
+      out.push_back(e);
+      out.back().scenario_content.clear();
+    }
+    return out;
+  }
+
+  Status set_exercise_participants(const std::string& id, const std::vector<ExerciseParticipant>& participants,
+                                   const Actor& actor) override {
+    KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+    KUNREN_RETURN_IF_ERROR(exercise_participants_ok(participants));
+    auto it = m_exercises.find(id);
+    if (it == m_exercises.end()) return exercise_not_found(id);
+    if (it->second.state == model::ExerciseState::kEnded) return exercise_ended(id, "its participants");
+    KUNREN_RETURN_IF_ERROR(check_participants(participants));
+    const Timestamp now = now_utc();
+    it->second.participants = sorted_participants(participants);
+    it->second.updated_at = now;
+    audit(now, actor, "exercise.participants", "exercise", id, json{{"participants", participants_json(participants)}});
+    return Status::ok();
+  }
+
+  Status set_exercise_criteria(const std::string& id, const std::string& criteria_json, const Actor& actor) override {
+    KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+    KUNREN_RETURN_IF_ERROR(exercise_criteria_ok(id, criteria_json));
+    auto it = m_exercises.find(id);
+    if (it == m_exercises.end()) return exercise_not_found(id);
+    if (it->second.state == model::ExerciseState::kEnded) return exercise_ended(id, "its decision criteria");
+    const Timestamp now = now_utc();
+    it->second.criteria = criteria_json;
+    it->second.updated_at = now;
+    audit(now, actor, "exercise.criteria", "exercise", id, exercise_criteria_detail(criteria_json));
+    return Status::ok();
+  }
+
+  Result<std::vector<model::ExerciseEvent>> append_exercise_events(
+      const std::string& id, std::int64_t expected_last_seq, const std::vector<model::NewExerciseEvent>& events,
+      std::optional<model::ExerciseState> new_state) override {
+    KUNREN_RETURN_IF_ERROR(exercise_events_ok(events));
+    auto it = m_exercises.find(id);
+    if (it == m_exercises.end()) return exercise_not_found(id);
+    ExerciseRecord& e = it->second;
+    KUNREN_RETURN_IF_ERROR(exercise_append_allowed(id, e.state, e.last_seq, expected_last_seq, events, new_state));
+    auto& log = m_events[id];
+    const Timestamp now = event_time(now_utc(), log.empty() ? Timestamp() : log.back().at);
+    auto written = chain_events(events, e.last_seq, e.last_hash, now);
+    // Commit: nothing below can fail.
+    log.insert(log.end(), written.begin(), written.end());
+    if (new_state) e.state = *new_state;
+    if (!written.empty()) {
+      e.last_seq = written.back().seq;
+      e.last_hash = written.back().hash;
+    }
+    e.updated_at = now;
+    return written;
+  }
+
+  Result<std::vector<model::ExerciseEvent>> list_exercise_events(const std::string& id, std::int64_t after_seq,
+                                                                 std::size_t limit) override {
+    if (m_exercises.count(id) == 0) return exercise_not_found(id);
+    std::vector<model::ExerciseEvent> out;
+    auto it = m_events.find(id);
+    if (it == m_events.end()) return out;
+    for (const auto& e : it->second) {
+      if (e.seq <= after_seq) continue;
+      if (limit > 0 && out.size() >= limit) break;
+      out.push_back(e);
+    }
+    return out;
+  }
+
   Status backup(const std::string& path) override {
     (void)path;
     return Status::conflict("the memory store cannot be backed up; it lives only as long as the process");
@@ -533,6 +636,15 @@ class MemoryStore final : public Store {
       if (std::find(roles.begin(), roles.end(), Role::kCoordinator) == roles.end()) {
         return coordinator_role_missing(login);
       }
+    }
+    return Status::ok();
+  }
+
+  // Each participant's login, in the order given, is a user (NotFound), as
+  // the SQL store checks.
+  Status check_participants(const std::vector<ExerciseParticipant>& participants) const {
+    for (const auto& p : participants) {
+      if (m_users.count(p.login) == 0) return participant_not_found(p.login);
     }
     return Status::ok();
   }
@@ -574,6 +686,8 @@ class MemoryStore final : public Store {
   std::vector<ImportRecord> m_imports;  // id = position + 1
   std::map<std::string, User> m_users;
   std::vector<AuditEntry> m_audit;  // id = position + 1
+  std::map<std::string, ExerciseRecord> m_exercises;
+  std::map<std::string, std::vector<model::ExerciseEvent>> m_events;  // by exercise id, by seq
   std::optional<Timestamp> m_call_time;  // set while append_revisions registers organisations
 };
 

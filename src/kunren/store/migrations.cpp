@@ -175,6 +175,56 @@ CREATE TABLE campaign_coordinator (
 CREATE INDEX campaign_coordinator_login ON campaign_coordinator (login);
 )",
        {}},
+      // Drills. An exercise keeps its scenario (canonical JSON and SHA-256)
+      // and the end of its log (last_seq, last_hash), updated in the same
+      // transaction as each append; the log itself is append-only and
+      // hash-chained (model/exercise.hpp). exercise_event.kind has no CHECK:
+      // the chain, not the schema, is what tells a changed row (a changed
+      // kind must show up as a broken link, not be refused).
+      {4,
+       "exercises",
+       R"(
+CREATE TABLE exercise (
+  id {TEXT} PRIMARY KEY,
+  title {TEXT} NOT NULL,
+  org_id {TEXT} NOT NULL REFERENCES organization (id),
+  campaign_id {TEXT} REFERENCES campaign (id),
+  scenario_id {TEXT} NOT NULL,
+  scenario_version {TEXT} NOT NULL,
+  scenario_sha256 {TEXT} NOT NULL,
+  scenario_content {TEXT} NOT NULL,
+  criteria {TEXT} NOT NULL,
+  state {TEXT} NOT NULL CHECK (state IN ('planned', 'running', 'paused', 'ended')),
+  created_by {TEXT} NOT NULL,
+  created_at {TEXT} NOT NULL,
+  updated_at {TEXT} NOT NULL,
+  last_seq BIGINT NOT NULL CHECK (last_seq >= 0),
+  last_hash {TEXT} NOT NULL
+);
+CREATE INDEX exercise_org ON exercise (org_id);
+CREATE INDEX exercise_campaign ON exercise (campaign_id);
+CREATE TABLE exercise_participant (
+  exercise_id {TEXT} NOT NULL REFERENCES exercise (id),
+  login {TEXT} NOT NULL REFERENCES app_user (login),
+  role {TEXT} NOT NULL,
+  PRIMARY KEY (exercise_id, login)
+);
+CREATE INDEX exercise_participant_login ON exercise_participant (login);
+CREATE TABLE exercise_event (
+  exercise_id {TEXT} NOT NULL REFERENCES exercise (id),
+  seq BIGINT NOT NULL CHECK (seq >= 1),
+  at {TEXT} NOT NULL,
+  scenario_ms BIGINT NOT NULL,
+  actor {TEXT} NOT NULL,
+  role {TEXT} NOT NULL,
+  kind {TEXT} NOT NULL,
+  payload {TEXT} NOT NULL,
+  prev_hash {TEXT} NOT NULL,
+  hash {TEXT} NOT NULL,
+  PRIMARY KEY (exercise_id, seq)
+);
+)",
+       {"exercise_event"}},
   };
   return k_steps;
 }

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <kunren/model/exercise.hpp>
 #include <kunren/model/responses.hpp>
 #include <kunren/store/backends.hpp>
 #include <kunren/util/sha256.hpp>
@@ -172,6 +173,215 @@ Status campaign_not_found(const std::string& id) {
 Status user_not_found(const std::string& login) { return Status::not_found(fmt::format("user '{}' not found", login)); }
 Status checklist_not_found(const std::string& id, const std::string& version) {
   return Status::not_found(fmt::format("checklist '{}' version '{}' not found", id, version));
+}
+
+// --- exercises -----------------------------------------------------------------------
+
+bool is_exercise_id(const std::string& s) {
+  if (s.empty()) return false;
+  return std::all_of(s.begin(), s.end(), [](char ch) {
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
+           ch == '-';
+  });
+}
+
+Status exercise_not_found(const std::string& id) {
+  return Status::not_found(fmt::format("exercise '{}' not found", id));
+}
+
+Status exercise_exists(const std::string& id) {
+  return Status::conflict(fmt::format("exercise '{}' already exists", id));
+}
+
+Status exercise_ended(const std::string& id, std::string_view what) {
+  return Status::conflict(fmt::format("exercise '{}' has ended; {} can no longer change", id, what));
+}
+
+Status exercise_criteria_ok(const std::string& id, const std::string& criteria) {
+  const Location where{{}, 0, 0, "criteria"};
+  if (criteria.empty()) return Status::ok();
+  Status text = check_text(criteria, fmt::format("exercise '{}': the criteria", id), true);
+  if (!text) return Status::bad_input(text.message(), where);
+  nlohmann::json parsed = nlohmann::json::parse(criteria, nullptr, false);
+  if (parsed.is_discarded()) {
+    return Status::bad_input(fmt::format("exercise '{}': the criteria are not JSON", id), where);
+  }
+  if (!parsed.is_object()) {
+    return Status::bad_input(fmt::format("exercise '{}': the criteria must be a JSON object, not {}", id,
+                                         parsed.type_name()),
+                             where);
+  }
+  return Status::ok();
+}
+
+Status exercise_values_ok(const ExerciseRecord& e) {
+  if (e.id.empty()) return Status::bad_input("an exercise id is empty", Location{{}, 0, 0, "id"});
+  if (!is_exercise_id(e.id)) {
+    Status text = check_text(e.id, "an exercise id");
+    return Status::bad_input(
+        text ? fmt::format("'{}' is not a valid exercise id; use letters, digits and . _ -", e.id) : text.message(),
+        Location{{}, 0, 0, "id"});
+  }
+  auto field_text = [&](const std::string& value, const char* field, bool multiline) -> Status {
+    Status text = check_text(value, fmt::format("exercise '{}': the {}", e.id, field), multiline);
+    if (!text) return Status::bad_input(text.message(), Location{{}, 0, 0, field});
+    return Status::ok();
+  };
+  KUNREN_RETURN_IF_ERROR(field_text(e.title, "title", false));
+  for (const auto& [field, value] :
+       {std::pair{"scenario_id", &e.scenario_id}, std::pair{"scenario_version", &e.scenario_version},
+        std::pair{"scenario_sha256", &e.scenario_sha256}, std::pair{"scenario_content", &e.scenario_content}}) {
+    if (value->empty()) {
+      return Status::bad_input(fmt::format("exercise '{}': the {} is empty", e.id, field), Location{{}, 0, 0, field});
+    }
+    KUNREN_RETURN_IF_ERROR(field_text(*value, field, value == &e.scenario_content));
+  }
+  if (util::sha256_hex(e.scenario_content) != e.scenario_sha256) {
+    return Status::bad_input(
+        fmt::format("exercise '{}': scenario_sha256 is not the SHA-256 of the scenario content", e.id),
+        Location{{}, 0, 0, "scenario_sha256"});
+  }
+  KUNREN_RETURN_IF_ERROR(exercise_criteria_ok(e.id, e.criteria));
+  return exercise_participants_ok(e.participants);
+}
+
+Status exercise_participants_ok(const std::vector<ExerciseParticipant>& participants) {
+  const Location where{{}, 0, 0, "participants"};
+  std::set<std::string_view> seen;
+  for (const auto& p : participants) {
+    Status text = check_text(p.login, "a participant login");
+    if (!text) return Status::bad_input(text.message(), where);
+    if (p.login.empty()) return Status::bad_input("a participant login is empty", where);
+    if (!seen.insert(p.login).second) {
+      return Status::bad_input(fmt::format("participant '{}' is listed more than once", p.login), where);
+    }
+    if (p.role.empty()) return Status::bad_input(fmt::format("participant '{}' has no role", p.login), where);
+    text = check_text(p.role, fmt::format("participant '{}': the role", p.login));
+    if (!text) return Status::bad_input(text.message(), where);
+  }
+  return Status::ok();
+}
+
+Status participant_not_found(const std::string& login) {
+  return Status::not_found(fmt::format("user '{}' not found", login), Location{{}, 0, 0, "participants"});
+}
+
+std::vector<ExerciseParticipant> sorted_participants(std::vector<ExerciseParticipant> participants) {
+  std::sort(participants.begin(), participants.end(),
+            [](const ExerciseParticipant& a, const ExerciseParticipant& b) { return a.login < b.login; });
+  return participants;
+}
+
+nlohmann::json participants_json(const std::vector<ExerciseParticipant>& participants) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& p : sorted_participants(participants)) out.push_back({{"login", p.login}, {"role", p.role}});
+  return out;
+}
+
+nlohmann::json exercise_create_detail(const ExerciseRecord& e) {
+  nlohmann::json detail{{"title", e.title},
+                        {"org", e.org},
+                        {"scenario", e.scenario_id},
+                        {"version", e.scenario_version},
+                        {"sha256", e.scenario_sha256}};
+  if (!e.campaign.empty()) detail["campaign"] = e.campaign;
+  if (!e.participants.empty()) detail["participants"] = participants_json(e.participants);
+  return detail;
+}
+
+nlohmann::json exercise_criteria_detail(const std::string& criteria) {
+  return nlohmann::json{{"criteria", criteria.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(criteria)}};
+}
+
+Status exercise_events_ok(const std::vector<model::NewExerciseEvent>& events) {
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const auto& e = events[i];
+    auto field_error = [&](const char* field, const std::string& message) {
+      const std::string name = fmt::format("events[{}].{}", i, field);
+      return Status::bad_input(fmt::format("{}: {}", name, message), Location{{}, 0, 0, name});
+    };
+    for (const auto& [field, value] : {std::pair{"actor", &e.actor}, std::pair{"role", &e.role}}) {
+      Status text = check_text(*value, fmt::format("the {}", field));
+      if (!text) return field_error(field, text.message());
+    }
+    if (!model::parse_event_kind(e.kind)) {
+      return field_error("kind", fmt::format("'{}' is not an event kind (inject, report, decision, contact, "
+                                             "evidence, note, observation, control)",
+                                             e.kind));
+    }
+    Status text = check_text(e.payload, "the payload");
+    if (!text) return field_error("payload", text.message());
+    nlohmann::json parsed = nlohmann::json::parse(e.payload, nullptr, false);
+    if (parsed.is_discarded()) return field_error("payload", "is not JSON");
+    if (!parsed.is_object()) {
+      return field_error("payload", fmt::format("must be a JSON object, not {}", parsed.type_name()));
+    }
+    std::string canonical;
+    try {
+      canonical = model::canonical_json(parsed);
+    } catch (const nlohmann::json::exception&) {
+      return field_error("payload", "is not valid UTF-8");
+    }
+    if (canonical != e.payload) {
+      return field_error("payload",
+                         "is not in canonical form (keys sorted, no spaces, UTF-8 as is; model::canonical_json)");
+    }
+  }
+  return Status::ok();
+}
+
+Status exercise_append_allowed(const std::string& id, model::ExerciseState state, std::int64_t last_seq,
+                               std::int64_t expected_last_seq, const std::vector<model::NewExerciseEvent>& events,
+                               std::optional<model::ExerciseState> new_state) {
+  if (state == model::ExerciseState::kEnded) {
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (events[i].kind != model::to_string(model::EventKind::kObservation)) {
+        return Status::conflict(
+            fmt::format("exercise '{}' has ended; only observation events can be added, not '{}' (events[{}])", id,
+                        events[i].kind, i),
+            Location{{}, 0, 0, fmt::format("events[{}].kind", i)});
+      }
+    }
+    if (new_state && *new_state != model::ExerciseState::kEnded) {
+      return Status::conflict(
+          fmt::format("exercise '{}' has ended and cannot become {}", id, model::to_string(*new_state)));
+    }
+  }
+  if (last_seq != expected_last_seq) {
+    return Status::conflict(fmt::format(
+        "exercise '{}': stale log position: the log ends at event {}, not {} (another writer came first; read the "
+        "new events and try again)",
+        id, last_seq, expected_last_seq));
+  }
+  return Status::ok();
+}
+
+Timestamp event_time(Timestamp now, const Timestamp& last_at) {
+  if (!last_at.empty() && last_at >= now) return timestamp_after(last_at);
+  return now;
+}
+
+std::vector<model::ExerciseEvent> chain_events(const std::vector<model::NewExerciseEvent>& events,
+                                               std::int64_t last_seq, const std::string& last_hash,
+                                               const Timestamp& at) {
+  std::vector<model::ExerciseEvent> out;
+  out.reserve(events.size());
+  std::string prev = last_hash.empty() ? std::string(model::k_genesis_hash) : last_hash;
+  for (const auto& n : events) {
+    model::ExerciseEvent e;
+    e.seq = ++last_seq;
+    e.at = at;
+    e.scenario_ms = n.scenario_ms;
+    e.actor = n.actor;
+    e.role = n.role;
+    e.kind = n.kind;
+    e.payload = n.payload;
+    e.prev_hash = prev;
+    e.hash = model::event_hash(prev, e);
+    prev = e.hash;
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 // --- restore_campaign --------------------------------------------------------------

@@ -947,6 +947,259 @@ Result<std::vector<AuditEntry>> SqlStore::list_audit(const AuditQuery& query) {
   return out;
 }
 
+// --- exercises -------------------------------------------------------------------------
+
+namespace {
+
+// The columns of exercise `x`; scenario_content is read only when asked (the
+// lists leave it out: it is the bulk of the row).
+std::string exercise_columns(bool with_content) {
+  return fmt::format(
+      "x.id, x.title, x.org_id, x.campaign_id, x.scenario_id, x.scenario_version, x.scenario_sha256, {}, x.criteria, "
+      "x.state, x.created_by, x.created_at, x.updated_at, x.last_seq, x.last_hash",
+      with_content ? "x.scenario_content" : "''");
+}
+constexpr int k_exercise_column_count = 15;
+
+ExerciseRecord exercise_from(const sql::Row& r) {
+  ExerciseRecord e;
+  e.id = r.str(0);
+  e.title = r.str(1);
+  e.org = r.str(2);
+  e.campaign = r.str(3);  // NULL reads as empty
+  e.scenario_id = r.str(4);
+  e.scenario_version = r.str(5);
+  e.scenario_sha256 = r.str(6);
+  e.scenario_content = r.str(7);
+  e.criteria = r.str(8);
+  e.state = model::parse_exercise_state(r.text(9)).value_or(model::ExerciseState::kPlanned);
+  e.created_by = r.str(10);
+  e.created_at = r.str(11);
+  e.updated_at = r.str(12);
+  e.last_seq = r.int64(13);
+  e.last_hash = r.str(14);
+  return e;
+}
+
+constexpr const char* k_event_columns = "seq, at, scenario_ms, actor, role, kind, payload, prev_hash, hash";
+
+model::ExerciseEvent event_from(const sql::Row& r) {
+  model::ExerciseEvent e;
+  e.seq = r.int64(0);
+  e.at = r.str(1);
+  e.scenario_ms = r.int64(2);
+  e.actor = r.str(3);
+  e.role = r.str(4);
+  e.kind = r.str(5);
+  e.payload = r.str(6);
+  e.prev_hash = r.str(7);
+  e.hash = r.str(8);
+  return e;
+}
+
+}  // namespace
+
+Status SqlStore::read_exercises(const std::string& where, const std::vector<Value>& params, bool with_content,
+                                std::vector<ExerciseRecord>& out) {
+  // One statement, so one snapshot: an exercise's row comes once per
+  // participant (once, with NULLs, when it has none), by id then login.
+  return m_db->query(fmt::format("SELECT {}, p.login, p.role FROM exercise x LEFT JOIN exercise_participant p ON "
+                                 "p.exercise_id = x.id{} ORDER BY x.id, p.login",
+                                 exercise_columns(with_content), where),
+                     params, [&](const sql::Row& row) {
+                       if (out.empty() || out.back().id != row.text(0)) out.push_back(exercise_from(row));
+                       if (!row.is_null(k_exercise_column_count)) {
+                         out.back().participants.push_back(
+                             {row.str(k_exercise_column_count), row.str(k_exercise_column_count + 1)});
+                       }
+                       return Status::ok();
+                     });
+}
+
+Result<std::optional<ExerciseRecord>> SqlStore::find_exercise(const std::string& id, Lock lock) {
+  std::optional<ExerciseRecord> out;
+  auto status = m_db->query(
+      fmt::format("SELECT {} FROM exercise x WHERE x.id = ?{}", exercise_columns(false), lock_clause(lock)), {id},
+      [&](const sql::Row& row) {
+        out = exercise_from(row);
+        return Status::ok();
+      });
+  if (!status) return status;
+  return out;
+}
+
+Status SqlStore::check_participants(const std::vector<ExerciseParticipant>& participants) {
+  for (const auto& p : participants) {
+    // FOR SHARE: the user cannot go away until we commit.
+    auto user = exists("SELECT 1 FROM app_user WHERE login = ?", p.login, Lock::kShare);
+    if (!user) return user.status();
+    if (!*user) return participant_not_found(p.login);
+  }
+  return Status::ok();
+}
+
+Status SqlStore::write_participants(const std::string& id, const std::vector<ExerciseParticipant>& participants) {
+  KUNREN_RETURN_IF_ERROR(m_db->execute("DELETE FROM exercise_participant WHERE exercise_id = ?", {id}));
+  for (const auto& p : sorted_participants(participants)) {
+    KUNREN_RETURN_IF_ERROR(m_db->execute("INSERT INTO exercise_participant (exercise_id, login, role) VALUES (?, ?, ?)",
+                                         {id, p.login, p.role}));
+  }
+  return Status::ok();
+}
+
+Status SqlStore::create_exercise(const ExerciseRecord& x, const Actor& actor) {
+  KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+  KUNREN_RETURN_IF_ERROR(exercise_values_ok(x));
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  auto existing = exists("SELECT 1 FROM exercise WHERE id = ?", x.id);
+  if (!existing) return existing.status();
+  if (*existing) return exercise_exists(x.id);
+  auto org = exists("SELECT 1 FROM organization WHERE id = ?", x.org, Lock::kShare);
+  if (!org) return org.status();
+  if (!*org) return org_not_found(x.org);
+  if (!x.campaign.empty()) {
+    auto campaign = exists("SELECT 1 FROM campaign WHERE id = ?", x.campaign, Lock::kShare);
+    if (!campaign) return campaign.status();
+    if (!*campaign) return campaign_not_found(x.campaign);
+  }
+  KUNREN_RETURN_IF_ERROR(check_participants(x.participants));
+  const Timestamp now = now_utc();
+  Status status = m_db->execute(
+      "INSERT INTO exercise (id, title, org_id, campaign_id, scenario_id, scenario_version, scenario_sha256, "
+      "scenario_content, criteria, state, created_by, created_at, updated_at, last_seq, last_hash) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+      {x.id, x.title, x.org, x.campaign.empty() ? Value(nullptr) : Value(x.campaign), x.scenario_id,
+       x.scenario_version, x.scenario_sha256, x.scenario_content, x.criteria,
+       std::string(model::to_string(model::ExerciseState::kPlanned)), actor.name, now, now,
+       std::string(model::k_genesis_hash)});
+  if (status.kind() == ErrorKind::kConflict) return exercise_exists(x.id);  // created meanwhile
+  KUNREN_RETURN_IF_ERROR(status);
+  KUNREN_RETURN_IF_ERROR(write_participants(x.id, x.participants));
+  ExerciseRecord audited = x;
+  audited.participants = sorted_participants(x.participants);
+  KUNREN_RETURN_IF_ERROR(audit(now, actor, "exercise.create", "exercise", x.id, exercise_create_detail(audited)));
+  return tx.commit();
+}
+
+Result<ExerciseRecord> SqlStore::get_exercise(const std::string& id) {
+  std::vector<ExerciseRecord> out;
+  KUNREN_RETURN_IF_ERROR(read_exercises(" WHERE x.id = ?", {id}, true, out));
+  if (out.empty()) return exercise_not_found(id);
+  return std::move(out.front());
+}
+
+Result<std::vector<ExerciseRecord>> SqlStore::list_exercises() {
+  std::vector<ExerciseRecord> out;
+  KUNREN_RETURN_IF_ERROR(read_exercises("", {}, false, out));
+  return out;
+}
+
+Status SqlStore::set_exercise_participants(const std::string& id, const std::vector<ExerciseParticipant>& participants,
+                                           const Actor& actor) {
+  KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+  KUNREN_RETURN_IF_ERROR(exercise_participants_ok(participants));
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  // FOR UPDATE: two replacements of one exercise's list take turns, and the
+  // exercise cannot end meanwhile.
+  auto found = find_exercise(id, Lock::kUpdate);
+  if (!found) return found.status();
+  if (!*found) return exercise_not_found(id);
+  if ((*found)->state == model::ExerciseState::kEnded) return exercise_ended(id, "its participants");
+  KUNREN_RETURN_IF_ERROR(check_participants(participants));
+  const Timestamp now = now_utc();
+  KUNREN_RETURN_IF_ERROR(write_participants(id, participants));
+  KUNREN_RETURN_IF_ERROR(m_db->execute("UPDATE exercise SET updated_at = ? WHERE id = ?", {now, id}));
+  KUNREN_RETURN_IF_ERROR(audit(now, actor, "exercise.participants", "exercise", id,
+                               json{{"participants", participants_json(participants)}}));
+  return tx.commit();
+}
+
+Status SqlStore::set_exercise_criteria(const std::string& id, const std::string& criteria_json, const Actor& actor) {
+  KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+  KUNREN_RETURN_IF_ERROR(exercise_criteria_ok(id, criteria_json));
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  auto found = find_exercise(id, Lock::kUpdate);
+  if (!found) return found.status();
+  if (!*found) return exercise_not_found(id);
+  if ((*found)->state == model::ExerciseState::kEnded) return exercise_ended(id, "its decision criteria");
+  const Timestamp now = now_utc();
+  KUNREN_RETURN_IF_ERROR(
+      m_db->execute("UPDATE exercise SET criteria = ?, updated_at = ? WHERE id = ?", {criteria_json, now, id}));
+  KUNREN_RETURN_IF_ERROR(
+      audit(now, actor, "exercise.criteria", "exercise", id, exercise_criteria_detail(criteria_json)));
+  return tx.commit();
+}
+
+Result<std::vector<model::ExerciseEvent>> SqlStore::append_exercise_events(
+    const std::string& id, std::int64_t expected_last_seq, const std::vector<model::NewExerciseEvent>& events,
+    std::optional<model::ExerciseState> new_state) {
+  KUNREN_RETURN_IF_ERROR(exercise_events_ok(events));
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  // Appends to one log take turns (SQLite: BEGIN IMMEDIATE serialises every
+  // writer; PostgreSQL: the exercise row FOR UPDATE, re-read once it is our
+  // turn), so the log end read here is the one we append to, and the clock
+  // is read only then.
+  auto found = find_exercise(id, Lock::kUpdate);
+  if (!found) return found.status();
+  if (!*found) return exercise_not_found(id);
+  const ExerciseRecord& x = **found;
+  KUNREN_RETURN_IF_ERROR(exercise_append_allowed(id, x.state, x.last_seq, expected_last_seq, events, new_state));
+  Timestamp last_at;
+  if (x.last_seq > 0) {
+    KUNREN_RETURN_IF_ERROR(m_db->query("SELECT at FROM exercise_event WHERE exercise_id = ? AND seq = ?",
+                                       {id, x.last_seq}, [&](const sql::Row& row) {
+                                         last_at = row.str(0);
+                                         return Status::ok();
+                                       }));
+  }
+  const Timestamp now = event_time(now_utc(), last_at);
+  auto written = chain_events(events, x.last_seq, x.last_hash, now);
+  for (const auto& e : written) {
+    Status status = m_db->execute(
+        fmt::format("INSERT INTO exercise_event (exercise_id, {}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    k_event_columns),
+        {id, e.seq, e.at, e.scenario_ms, e.actor, e.role, e.kind, e.payload, e.prev_hash, e.hash});
+    if (status.kind() == ErrorKind::kConflict) {
+      // Cannot happen while the exercise row is locked; said plainly if it does.
+      return Status::conflict(
+          fmt::format("exercise '{}': stale log position: event {} was written by another writer", id, e.seq));
+    }
+    KUNREN_RETURN_IF_ERROR(status);
+  }
+  const std::int64_t last_seq = written.empty() ? x.last_seq : written.back().seq;
+  const std::string last_hash = written.empty() ? x.last_hash : written.back().hash;
+  const std::string state = model::to_string(new_state.value_or(x.state));
+  KUNREN_RETURN_IF_ERROR(
+      m_db->execute("UPDATE exercise SET state = ?, last_seq = ?, last_hash = ?, updated_at = ? WHERE id = ?",
+                    {state, last_seq, last_hash, now, id}));
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  return written;
+}
+
+Result<std::vector<model::ExerciseEvent>> SqlStore::list_exercise_events(const std::string& id, std::int64_t after_seq,
+                                                                         std::size_t limit) {
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin_read());
+  auto e = exists("SELECT 1 FROM exercise WHERE id = ?", id);
+  if (!e) return e.status();
+  if (!*e) return exercise_not_found(id);
+  std::string sql =
+      fmt::format("SELECT {} FROM exercise_event WHERE exercise_id = ? AND seq > ? ORDER BY seq", k_event_columns);
+  std::vector<Value> params{id, after_seq};
+  if (limit > 0) {
+    sql += " LIMIT ?";
+    params.emplace_back(static_cast<std::int64_t>(limit));
+  }
+  std::vector<model::ExerciseEvent> out;
+  KUNREN_RETURN_IF_ERROR(m_db->query(sql, params, push_into(out, event_from)));
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  return out;
+}
+
 // --- bundles ---------------------------------------------------------------------------
 
 Result<CampaignBundle> SqlStore::export_campaign(const std::string& id) {

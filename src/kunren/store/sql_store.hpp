@@ -6,7 +6,9 @@
 // rows a call depends on are locked (the campaign FOR SHARE while revisions
 // are appended, the evaluations FOR UPDATE, the organisation table while
 // pseudonyms are assigned), so concurrent writers cannot collide on revision
-// numbers or pseudonyms; SQLite's BEGIN IMMEDIATE serialises writers anyway.
+// numbers or pseudonyms, and an exercise's row FOR UPDATE while events are
+// appended to its log, so two writers expecting the same log end cannot both
+// succeed; SQLite's BEGIN IMMEDIATE serialises writers anyway.
 // Revisions and their answers are written through the connection's bulk path
 // with ids reserved up front, so nothing ever needs an UPDATE of an
 // append-only table.
@@ -76,6 +78,18 @@ class SqlStore final : public Store {
   Result<CampaignBundle> export_campaign(const std::string& id) override;
   Status restore_campaign(const CampaignBundle& bundle, const Actor& actor) override;
 
+  Status create_exercise(const ExerciseRecord& exercise, const Actor& actor) override;
+  Result<ExerciseRecord> get_exercise(const std::string& id) override;
+  Result<std::vector<ExerciseRecord>> list_exercises() override;
+  Status set_exercise_participants(const std::string& id, const std::vector<ExerciseParticipant>& participants,
+                                   const Actor& actor) override;
+  Status set_exercise_criteria(const std::string& id, const std::string& criteria_json, const Actor& actor) override;
+  Result<std::vector<model::ExerciseEvent>> append_exercise_events(
+      const std::string& id, std::int64_t expected_last_seq, const std::vector<model::NewExerciseEvent>& events,
+      std::optional<model::ExerciseState> new_state) override;
+  Result<std::vector<model::ExerciseEvent>> list_exercise_events(const std::string& id, std::int64_t after_seq,
+                                                                 std::size_t limit) override;
+
   Status backup(const std::string& path) override;
 
  private:
@@ -116,6 +130,18 @@ class SqlStore final : public Store {
   Status read_revisions(const std::string& where, const std::vector<sql::Value>& params, const char* order,
                         std::vector<Revision>& out, bool with_answers = true);
   Status read_user_access(const std::string& login, std::vector<User>& users);
+  // Exercises (with participants unless it is a bare row read for a write)
+  // under `where` ("" or " WHERE …" over exercise `x`), by id; the scenario
+  // content only `with_content`.
+  Status read_exercises(const std::string& where, const std::vector<sql::Value>& params, bool with_content,
+                        std::vector<ExerciseRecord>& out);
+  // The exercise row alone (participants left empty), locked as asked.
+  Result<std::optional<ExerciseRecord>> find_exercise(const std::string& id, Lock lock);
+  // Each participant's login, in the order given, is a user (NotFound); the
+  // users are locked FOR SHARE on PostgreSQL. REQUIRES: a write transaction.
+  Status check_participants(const std::vector<ExerciseParticipant>& participants);
+  // Replaces the exercise's participant rows. REQUIRES: a write transaction.
+  Status write_participants(const std::string& id, const std::vector<ExerciseParticipant>& participants);
 
   std::unique_ptr<sql::Connection> m_db;
   const char* m_backend;

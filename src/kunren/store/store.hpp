@@ -45,6 +45,7 @@
 #include <string_view>
 #include <vector>
 
+#include <kunren/model/exercise.hpp>
 #include <kunren/util/status.hpp>
 
 namespace kunren::store {
@@ -213,6 +214,37 @@ struct CampaignBundle {
   std::vector<Revision> revisions;     // every revision, all states, with answers
 };
 
+// A drill participant: a user playing one scenario role in one exercise.
+struct ExerciseParticipant {
+  std::string login;  // an existing user
+  std::string role;   // a role id of the exercise's scenario (the store does not check it)
+  bool operator==(const ExerciseParticipant&) const = default;
+};
+
+// One run of a scenario by one organisation (model/exercise.hpp). The
+// scenario is stored with the exercise (its canonical JSON and SHA-256), so a
+// later change to a scenario file never changes a drill already run.
+struct ExerciseRecord {
+  std::string id;                // [A-Za-z0-9._-]+, unique
+  std::string title;
+  std::string org;               // an existing organisation
+  std::string campaign;          // an existing campaign, or empty
+  std::string scenario_id;
+  std::string scenario_version;
+  std::string scenario_sha256;   // lower-case hex of scenario_content
+  std::string scenario_content;  // canonical JSON (io::write_scenario, JSON)
+  // The organisation's decision criteria shown at each decision point: a
+  // JSON object text {"DP3": {"who": "…", "conditions": ["…", …]}, …}, or empty.
+  std::string criteria;
+  model::ExerciseState state = model::ExerciseState::kPlanned;
+  std::vector<ExerciseParticipant> participants;  // sorted by login; a login at most once
+  std::string created_by;        // Actor::name
+  Timestamp created_at;
+  Timestamp updated_at;          // the last change of the record or the last event
+  std::int64_t last_seq = 0;     // the log's last seq (0: no events yet)
+  std::string last_hash;         // the log's last hash (the genesis hash when empty)
+};
+
 // --- options -------------------------------------------------------------------
 
 struct AppendOptions {
@@ -337,6 +369,62 @@ class Store {
   // by the store.
   virtual Status append_audit(const AuditEntry& entry) = 0;
   virtual Result<std::vector<AuditEntry>> list_audit(const AuditQuery& query = {}) = 0;  // oldest first
+
+  // Exercises (drills). create_exercise: the id is new (Conflict), org and
+  // campaign (if any) exist (NotFound), the scenario fields are non-empty and
+  // scenario_sha256 is the SHA-256 of scenario_content (BadInput); state,
+  // created_*, updated_at, last_seq and last_hash are set by the store (a new
+  // exercise is planned, with an empty log). `criteria` and `participants`
+  // are kept as given, with the checks of set_exercise_criteria and
+  // set_exercise_participants. Checks in this order, as everywhere: what
+  // needs no database (the id [A-Za-z0-9._-]+, every text, the scenario
+  // fields and hash, criteria, participants: BadInput naming the field), then
+  // the id (Conflict), the org, the campaign, each participant's login
+  // (NotFound). Audit: "exercise.create".
+  virtual Status create_exercise(const ExerciseRecord& exercise, const Actor& actor) = 0;
+  virtual Result<ExerciseRecord> get_exercise(const std::string& id) = 0;
+  // Every exercise (scenario_content left empty: get_exercise has it), by id.
+  virtual Result<std::vector<ExerciseRecord>> list_exercises() = 0;
+  // Replaces the participants whole, in any state but ended (Conflict).
+  // Every login exists (NotFound naming it) and appears once, every role is
+  // non-empty (BadInput). Checks in this order: the list itself (BadInput,
+  // field "participants"), the exercise (NotFound), its state (Conflict),
+  // each login in the order given (NotFound, field "participants"). Sets
+  // updated_at. Audit: "exercise.participants" with the list.
+  virtual Status set_exercise_participants(const std::string& id, const std::vector<ExerciseParticipant>& participants,
+                                           const Actor& actor) = 0;
+  // Replaces the decision criteria (JSON object text or empty; BadInput if
+  // not an object, checked first), in any state but ended. Sets updated_at.
+  // Audit: "exercise.criteria".
+  virtual Status set_exercise_criteria(const std::string& id, const std::string& criteria_json, const Actor& actor) = 0;
+  // Appends events to the exercise's log in one transaction, with the state
+  // change `new_state` (if given) in the same transaction. The log must end
+  // at `expected_last_seq` (Conflict "stale" otherwise: another writer came
+  // first; nothing is written). The store gives each event the next seq, the
+  // time `at` (never earlier than the previous event's), prev_hash and hash
+  // (model::event_hash); every kind must be known and every payload
+  // canonical JSON of an object (BadInput naming the index). An ended
+  // exercise takes only observation events (Conflict otherwise: ratings are
+  // often written after the drill). No audit entry: the log is its own
+  // record. Returns the stored events.
+  //
+  // Checks in this order: each event (actor and role as text, kind, payload:
+  // BadInput with the field "events[i].kind" etc.), the exercise (NotFound),
+  // an ended exercise (Conflict for any event but an observation, and for a
+  // new_state other than ended: an ended drill stays ended), then the log's
+  // end (Conflict "stale"). Appends to one exercise take turns and read the
+  // clock once it is their turn; the events of one call share one time,
+  // which is one microsecond after the previous event's when the clock is
+  // behind it (as revision times). updated_at becomes that time. An empty
+  // `events` with a new_state only changes the state.
+  virtual Result<std::vector<model::ExerciseEvent>> append_exercise_events(
+      const std::string& id, std::int64_t expected_last_seq, const std::vector<model::NewExerciseEvent>& events,
+      std::optional<model::ExerciseState> new_state) = 0;
+  // The events with seq > after_seq, ascending; at most `limit` (0 = all).
+  // NotFound for an unknown exercise.
+  virtual Result<std::vector<model::ExerciseEvent>> list_exercise_events(const std::string& id,
+                                                                         std::int64_t after_seq = 0,
+                                                                         std::size_t limit = 0) = 0;
 
   // Bundles: export_campaign gathers one campaign; restore_campaign writes it
   // into this store in one transaction, keeping ids of campaign and
