@@ -14,6 +14,7 @@
 
 #include <kunren/server/api.hpp>
 #include <kunren/server/events.hpp>
+#include <kunren/server/exercise_support.hpp>
 #include <kunren/server/http_server.hpp>
 #include <kunren/store/campaign_data.hpp>
 #include <kunren/util/password.hpp>
@@ -64,6 +65,11 @@ class ApiServerTest : public ::testing::Test {
     ASSERT_TRUE(auth.is_ok());
     context.authenticator = std::move(auth).value();
     if (!context.events) context.events = &default_hub;
+    if (!context.exercises) {
+      default_drills = std::make_unique<exercise::ExerciseRegistry>(drill_clock, stored_scenario_parser(),
+                                                                    exercise_announcer(*context.events));
+      context.exercises = default_drills.get();
+    }
     web::add_all_routes(router, context);
     ServerOptions so;
     so.port = 0;
@@ -88,6 +94,9 @@ class ApiServerTest : public ::testing::Test {
 
   kunren::testing::TempDir dir;
   EventHub default_hub;  // live events, as `kunren serve` has them (a fixture may set its own first)
+  // Drills, with a clock the test moves (tick with tick_exercises()).
+  exercise::FakeClock drill_clock;
+  std::unique_ptr<exercise::ExerciseRegistry> default_drills;
   ApiContext context;
   Router router;
   std::unique_ptr<HttpServer> server;

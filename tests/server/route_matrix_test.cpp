@@ -24,6 +24,9 @@
 #include <set>
 #include <sstream>
 
+#include <kunren/io/builtin.hpp>
+#include <kunren/io/scenario_io.hpp>
+
 #include "api_fixture.hpp"
 
 namespace kunren::server {
@@ -103,6 +106,19 @@ const std::map<std::string, Expect>& matrix() {
       {"page.admin.users", row(k_admin_only)},
       {"page.admin.orgs", row(k_admin_only)},
       {"page.admin.audit", row(k_admin_only)},
+      // Drills: exercise "c" is org-a's; fac runs it, obs watches, par plays a
+      // role, eva (org-a's evaluator) reads the record afterwards.
+      {"exercise.list", row("anon:U admin:R coco:R eva:A eve:A fac:A par:A obs:A")},
+      {"exercise.create", row("anon:U admin:R coco:R eva:R eve:R fac:A par:R obs:R")},
+      {"exercise.show", row("anon:U admin:R coco:R eva:A eve:R fac:A par:A obs:A")},
+      {"exercise.state", row("anon:U admin:R coco:R eva:A eve:R fac:A par:A obs:A")},
+      {"exercise.participants", row("anon:U admin:R coco:R eva:R eve:R fac:A par:R obs:R")},
+      {"exercise.control", row("anon:U admin:R coco:R eva:R eve:R fac:A par:R obs:R")},
+      {"exercise.inject", row("anon:U admin:R coco:R eva:R eve:R fac:A par:R obs:R")},
+      {"exercise.act", row("anon:U admin:R coco:R eva:R eve:R fac:A par:A obs:R")},
+      {"exercise.events", row("anon:U admin:R coco:R eva:R eve:R fac:A par:A obs:A", true)},
+      {"exercise.log", row("anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:A")},
+      {"exercise.verify", row("anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:A")},
   };
   return k;
 }
@@ -132,9 +148,24 @@ class RouteMatrix : public CampaignApiTest {
       ASSERT_TRUE(db->create_user(u, store::Actor{"test"}).is_ok());
     };
     add("root", store::Role::kAdmin, {});
-    add("fac", store::Role::kFacilitator, {});
+    add("fac", store::Role::kFacilitator, {"org-a"});
     add("par", store::Role::kParticipant, {"org-a"});
-    add("obs", store::Role::kObserver, {});
+    add("obs", store::Role::kObserver, {"org-a"});
+    // A drill with the same id as the campaign ("c", filled into every URL):
+    // org-a's, with par playing production. fac runs it, obs watches it, eva
+    // (org-a's evaluator) may read its record afterwards.
+    auto scenario = io::load_builtin_scenario("factory-ransomware");
+    ASSERT_TRUE(scenario.is_ok()) << scenario.status().to_string();
+    store::ExerciseRecord drill;
+    drill.id = "c";
+    drill.title = "drill";
+    drill.org = "org-a";
+    drill.scenario_id = scenario->id;
+    drill.scenario_version = scenario->version;
+    drill.scenario_content = io::scenario_content_json(*scenario);
+    drill.scenario_sha256 = io::scenario_content_hash(*scenario);
+    drill.participants = {{"par", "production"}};
+    ASSERT_TRUE(db->create_exercise(drill, store::Actor{"test"}).is_ok());
     for (const auto& [who, login] : std::map<std::string, std::string>{
              {"admin", "root"}, {"coco", "coco"}, {"eva", "eva"}, {"eve", "eve"}, {"fac", "fac"}, {"par", "par"}, {"obs", "obs"}}) {
       sessions[who] = sign_in(login);

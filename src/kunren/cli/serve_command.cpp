@@ -17,6 +17,7 @@
 #include <kunren/server/http_server.hpp>
 #include <kunren/sample/demo.hpp>
 #include <kunren/server/events.hpp>
+#include <kunren/server/exercise_support.hpp>
 #include <kunren/server/router.hpp>
 #include <kunren/web/pages.hpp>
 #include <kunren/web/routes.hpp>
@@ -61,14 +62,20 @@ void print_demo_banner(const sample::DemoSeed& seed, unsigned short port, const 
   if (seed.created_campaigns) {
     std::cout << "  Created campaigns demo-2026 (open) and demo-2025 (published), 40 organisations.\n";
   }
+  if (seed.created_drill) {
+    std::cout << "  Created drill " << sample::k_demo_drill
+              << " (planned, scenario factory-ransomware, ORG-0001): the facilitator starts it at /exercises/"
+              << sample::k_demo_drill << ".\n";
+  }
   const std::string host = address.find(':') != std::string::npos ? "[" + address + "]" : address;
   std::cout << "\nOpen http://" << (address == "0.0.0.0" ? std::string("127.0.0.1") : host) << ":" << port
             << "/ and sign in as (password " << sample::k_demo_password << "):\n";
   for (const auto& u : sample::demo_users()) {
     const bool existed = std::find(seed.existing_users.begin(), seed.existing_users.end(), u.login) != seed.existing_users.end();
     auto org = seed.user_org.find(u.login);
-    std::cout << fmt::format("  {:<12} {}{}{}\n", u.login, store::to_string(u.role),
+    std::cout << fmt::format("  {:<12} {}{}{}{}\n", u.login, store::to_string(u.role),
                              org == seed.user_org.end() ? "" : " of " + org->second,
+                             u.drill_role ? fmt::format(", plays {} in {}", u.drill_role, sample::k_demo_drill) : "",
                              existed ? " (existed already: its password was left as it was)" : "");
   }
   std::cout << std::flush;
@@ -133,6 +140,18 @@ Handler define_serve(CLI::App& app) {
     // submissions as they arrive).
     server::EventHub events;
     api.events = &events;
+    // Live drills: one engine per exercise in use, its clock run every 100 ms.
+    exercise::SystemClock wall_clock;
+    exercise::ExerciseRegistry drills(wall_clock, server::stored_scenario_parser(), server::exercise_announcer(events));
+    api.exercises = &drills;
+    // Drills that were running when the server last stopped carry on at once
+    // (their clocks resume from the log), not only when someone opens them.
+    if (auto store = server::thread_store(api.db_url); store) {
+      if (auto all = (*store)->list_exercises(); all) {
+        for (const auto& e : *all)
+          if (e.state == model::ExerciseState::kRunning) (void)drills.get(**store, e.id);
+      }
+    }
     auto authenticator = server::Authenticator::create(api.sessions);
     if (!authenticator) return authenticator.status();
     api.authenticator = std::move(authenticator).value();
@@ -146,6 +165,7 @@ Handler define_serve(CLI::App& app) {
     http.stop_on_signals();
     // Expired sessions are removed once a minute, not only when the table is full.
     http.every(std::chrono::minutes(1), [&api] { api.sessions.purge_expired(server::Clock::now()); });
+    http.every(std::chrono::milliseconds(100), [&api, &drills] { server::tick_exercises(api, drills); });
     std::cout << fmt::format("kunren: serving {} on http://{}:{}/ (Ctrl-C to stop)\n", db_url,
                              options.address.find(':') != std::string::npos ? "[" + options.address + "]"
                                                                              : options.address,

@@ -1,9 +1,13 @@
 #include <kunren/sample/demo.hpp>
 
+#include <algorithm>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include <kunren/io/builtin.hpp>
 #include <kunren/io/responses_io.hpp>
+#include <kunren/io/scenario_io.hpp>
 #include <kunren/sample/generator.hpp>
 #include <kunren/store/campaign_data.hpp>
 #include <kunren/util/password.hpp>
@@ -88,6 +92,58 @@ Status seed_campaigns(store::Store& db) {
   return Status::ok();
 }
 
+// The organisation's criteria shown at the decision points of demo-drill.
+std::string demo_criteria() {
+  const nlohmann::json criteria = {
+      {"DP1",
+       {{"who", "ICS-SIRT リーダー（工場長に報告）"},
+        {"conditions",
+         {"複数の設備で、同じ時間帯に説明のつかない異常が出ている", "普段と違う通信・アカウントの使用・ファイルの変化がある",
+          "設備の故障だけでは説明できない"}}}},
+      {"DP3",
+       {{"who", "工場長"},
+        {"conditions",
+         {"安全計装（SIS）の健全性を確認できない", "制御系（DCS・PLC・HMI）に不正な操作や感染の兆候がある",
+          "運転員が現場計器と非常停止だけで安全に監視・停止できない"}}}},
+      {"DP4",
+       {{"who", "工場長（製造課長が補佐）"},
+        {"conditions",
+         {"反応器を安全に監視できる手段（操作端末または現場計器）が確保されている",
+          "被害が広がるおそれのあるネットワークから切り離されている", "製品の品質に異常が出ていない"}}}},
+      {"DP9",
+       {{"who", "工場長（本社の承認を得る）"},
+        {"conditions",
+         {"侵入前のバックアップから依存関係の順に復旧し、既知の正常状態と照合した", "第三者による健全性確認が終わった",
+          "再開する最小の範囲と承認者が決まっている"}}}}};
+  return criteria.dump();
+}
+
+// demo-drill for the first sample organisation, planned, with the demo
+// participants that hold the participant role.
+Status seed_drill(store::Store& db, const std::string& org) {
+  auto scenario = io::load_builtin_scenario("factory-ransomware");
+  if (!scenario) return scenario.status();
+  store::ExerciseRecord drill;
+  drill.id = k_demo_drill;
+  drill.title = "工場ランサムウェア対応訓練（デモ）";
+  drill.org = org;
+  drill.scenario_id = scenario->id;
+  drill.scenario_version = scenario->version;
+  drill.scenario_content = io::scenario_content_json(*scenario);
+  drill.scenario_sha256 = io::scenario_content_hash(*scenario);
+  drill.criteria = demo_criteria();
+  for (const DemoUser& u : demo_users()) {
+    if (!u.drill_role) continue;
+    auto user = db.get_user(u.login);
+    if (!user) continue;
+    if (std::find(user->roles.begin(), user->roles.end(), store::Role::kParticipant) == user->roles.end()) continue;
+    drill.participants.push_back({u.login, u.drill_role});
+  }
+  std::sort(drill.participants.begin(), drill.participants.end(),
+            [](const auto& a, const auto& b) { return a.login < b.login; });
+  return db.create_exercise(drill, k_actor);
+}
+
 }  // namespace
 
 const std::vector<DemoUser>& demo_users() {
@@ -96,8 +152,10 @@ const std::vector<DemoUser>& demo_users() {
       {"coordinator", store::Role::kCoordinator, -1, "取りまとめ担当（デモ）"},
       {"evaluator", store::Role::kEvaluator, 0, "評価担当 1（デモ）"},
       {"evaluator2", store::Role::kEvaluator, 1, "評価担当 2（デモ）"},
-      {"facilitator", store::Role::kFacilitator, -1, "演習進行役（デモ）"},
-      {"participant", store::Role::kParticipant, 0, "演習参加者（デモ）"},
+      {"facilitator", store::Role::kFacilitator, 0, "演習進行役（デモ）"},
+      {"participant", store::Role::kParticipant, 0, "演習参加者（デモ）", "sirt"},
+      {"production", store::Role::kParticipant, 0, "生産部門 担当（デモ）", "production"},
+      {"maintenance", store::Role::kParticipant, 0, "設備保全 担当（デモ）", "maintenance"},
   };
   return k_users;
 }
@@ -139,6 +197,12 @@ Result<DemoSeed> seed_demo(store::Store& db) {
     }
     KUNREN_RETURN_IF_ERROR(db.create_user(user, k_actor));
     seed.created_users.push_back(u.login);
+  }
+  auto drills = db.list_exercises();
+  if (!drills) return drills.status();
+  if (drills->empty() && !orgs->empty()) {
+    KUNREN_RETURN_IF_ERROR(seed_drill(db, orgs->front().id));
+    seed.created_drill = true;
   }
   return seed;
 }

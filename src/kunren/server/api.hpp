@@ -21,6 +21,11 @@
 namespace kunren::server {
 
 class EventHub;  // events.hpp
+}  // namespace kunren::server
+namespace kunren::exercise {
+class ExerciseRegistry;  // exercise/live.hpp
+}
+namespace kunren::server {
 
 inline constexpr const char* k_session_cookie = "kunren_session";
 
@@ -32,6 +37,9 @@ struct ApiContext {
   // Live events for the pages (SSE): handlers publish "campaign:<id>" events
   // on every save, submission and state change. Null = no live events.
   EventHub* events = nullptr;
+  // Live drills (exercise routes): loaded on first use, their clocks run by
+  // a periodic job of the server. Null = drills are not served (503).
+  exercise::ExerciseRegistry* exercises = nullptr;
 };
 
 // This thread's Store on `url`, opened on first use (then kept).
@@ -51,5 +59,8 @@ void add_evaluation_routes(Router& router, ApiContext& context);
 
 // admin_api.cpp: users, roles, organisations, the audit log.
 void add_admin_routes(Router& router, ApiContext& context);
+
+// exercise_api.cpp: drills under /api/v1/exercises (docs/api.md "Drills").
+void add_exercise_routes(Router& router, ApiContext& context);
 
 }  // namespace kunren::server

@@ -26,6 +26,7 @@ enum class Org {
   kNone,              // no organisation involved
   kOwn,               // Resource::org must be one of the principal's
   kOwnParticipated,   // … and have taken part in the campaign
+  kExerciseRole,      // the principal plays a role in Resource::exercise
 };
 
 struct Rule {
@@ -40,6 +41,8 @@ constexpr auto C = Role::kCoordinator;
 constexpr auto E = Role::kEvaluator;
 constexpr auto O = Role::kObserver;
 constexpr auto A = Role::kAdmin;
+constexpr auto F = Role::kFacilitator;
+constexpr auto P = Role::kParticipant;
 
 // The rules. The header restates them as a table for readers; keep both alike.
 constexpr Rule k_rules[] = {
@@ -74,6 +77,20 @@ constexpr Rule k_rules[] = {
     {Action::kManageUsers, A, k_no_campaign, Org::kNone, false},
     {Action::kManageOrgs, A, k_no_campaign, Org::kNone, false},
     {Action::kViewAuditLog, A, k_no_campaign, Org::kNone, false},
+
+    {Action::kListExercises, F, k_no_campaign, Org::kNone, false},
+    {Action::kListExercises, P, k_no_campaign, Org::kNone, false},
+    {Action::kListExercises, O, k_no_campaign, Org::kNone, false},
+    {Action::kListExercises, E, k_no_campaign, Org::kNone, false},
+    {Action::kCreateExercise, F, k_no_campaign, Org::kOwn, false},
+    {Action::kRunExercise, F, k_no_campaign, Org::kOwn, false},
+    {Action::kViewExerciseConsole, F, k_no_campaign, Org::kOwn, false},
+    {Action::kViewExerciseConsole, O, k_no_campaign, Org::kOwn, false},
+    {Action::kTakePart, P, k_no_campaign, Org::kExerciseRole, false},
+    {Action::kViewExerciseRecord, F, k_no_campaign, Org::kOwn, false},
+    {Action::kViewExerciseRecord, O, k_no_campaign, Org::kOwn, false},
+    {Action::kViewExerciseRecord, E, k_no_campaign, Org::kOwn, false},
+    {Action::kViewExerciseRecord, P, k_no_campaign, Org::kExerciseRole, false},
 
     {Action::kViewSelf, std::nullopt, k_no_campaign, Org::kNone, false},
     {Action::kChangeOwnPassword, std::nullopt, k_no_campaign, Org::kNone, false},
@@ -114,6 +131,11 @@ std::optional<std::string> refusal(const Rule& rule, const Principal& who, const
   if (rule.coordinates && !what.coordinators.empty() && !contains(what.coordinators, who.login)) {
     return fmt::format("you do not coordinate campaign '{}'", what.campaign);
   }
+  if (rule.org == Org::kExerciseRole) {
+    if (what.exercise.empty()) return fmt::format("{} needs an exercise", to_string(rule.action));
+    if (what.exercise_role.empty()) return fmt::format("you have no role in exercise '{}'", what.exercise);
+    return std::nullopt;
+  }
   if (rule.org != Org::kNone) {
     if (what.org.empty()) return fmt::format("{} needs an organisation", to_string(rule.action));
     if (!contains(who.orgs, what.org)) {
@@ -149,6 +171,12 @@ const char* to_string(Action a) {
     case Action::kManageUsers: return "manage_users";
     case Action::kManageOrgs: return "manage_orgs";
     case Action::kViewAuditLog: return "view_audit_log";
+    case Action::kListExercises: return "list_exercises";
+    case Action::kCreateExercise: return "create_exercise";
+    case Action::kRunExercise: return "run_exercise";
+    case Action::kViewExerciseConsole: return "view_exercise_console";
+    case Action::kTakePart: return "take_part";
+    case Action::kViewExerciseRecord: return "view_exercise_record";
     case Action::kViewSelf: return "view_self";
     case Action::kChangeOwnPassword: return "change_own_password";
   }
@@ -171,6 +199,15 @@ Resource Resource::of(const store::CampaignRecord& campaign, std::string org, bo
   r.coordinators = campaign.coordinators;
   r.org = std::move(org);
   r.org_participated = org_participated;
+  return r;
+}
+
+Resource Resource::of(const store::ExerciseRecord& exercise, const std::string& login) {
+  Resource r;
+  r.exercise = exercise.id;
+  r.org = exercise.org;
+  for (const auto& p : exercise.participants)
+    if (p.login == login) r.exercise_role = p.role;
   return r;
 }
 
@@ -202,7 +239,11 @@ Status audit_refusal(store::Store& store, const Principal& who, Action action, c
   store::AuditEntry e;
   e.actor = who.login.empty() ? "anonymous" : "user:" + who.login;
   e.action = "auth.refused";
-  if (!what.campaign.empty() && !what.org.empty()) {
+  if (!what.exercise.empty()) detail["exercise"] = what.exercise;
+  if (!what.exercise.empty()) {
+    e.object_type = "exercise";
+    e.object_id = what.exercise;
+  } else if (!what.campaign.empty() && !what.org.empty()) {
     e.object_type = "evaluation";
     e.object_id = what.campaign + "/" + what.org;
   } else if (!what.campaign.empty()) {

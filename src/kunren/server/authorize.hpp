@@ -32,11 +32,24 @@
 //   manage_users             admin        —                —
 //   manage_orgs              admin        —                —
 //   view_audit_log           admin        —                —
+//   list_exercises           facilitator, participant, observer, evaluator
+//   create_exercise          facilitator  —                own
+//   run_exercise             facilitator  —                own (the exercise's)
+//   view_exercise_console    facilitator  —                own
+//                            observer     —                own
+//   take_part                participant  —                assigned a role in the exercise
+//   view_exercise_record     facilitator  —                own
+//                            observer     —                own
+//                            evaluator    —                own
+//                            participant  —                assigned a role in the exercise
 //   view_self                every signed-in user
 //   change_own_password      every signed-in user
 //
-// Facilitators and participants have no checklist rights (drills come with
-// the exercise issue). A disabled principal is refused everything.
+// Facilitators and participants have no checklist rights. Drills belong to
+// one organisation: its facilitators run them and its observers watch; a
+// participant sees a drill only when assigned a role in it (Resource::
+// exercise_role, from the exercise's participant list). A disabled principal
+// is refused everything.
 //
 // Coordinators: a campaign's coordinators are listed in the store
 // (CampaignRecord::coordinators, set with Store::set_campaign_coordinators or
@@ -96,6 +109,12 @@ enum class Action {
   kManageUsers,           // create users, set roles, memberships, passwords, disable
   kManageOrgs,            // create and edit organisations
   kViewAuditLog,
+  kListExercises,         // the drill list (each entry then needs one of the exercise actions below)
+  kCreateExercise,        // plan a drill for an organisation
+  kRunExercise,           // the facilitator's controls: clock, injects, participants, observations, the board
+  kViewExerciseConsole,   // the facilitator's console: everything in the drill, live
+  kTakePart,              // a participant's view and actions, in the role assigned to them
+  kViewExerciseRecord,    // after the drill: timeline, metrics, board, the full log
   kViewSelf,              // GET /me
   kChangeOwnPassword,     // keep last (k_action_count)
 };
@@ -111,9 +130,13 @@ struct Resource {
   std::string org;                                   // organisation id; empty if none
   bool org_participated = false;                     // `org` has a submitted revision in the campaign
   std::vector<std::string> coordinators;             // logins; empty = every coordinator (see above)
+  std::string exercise;                              // exercise id; empty if none
+  std::string exercise_role;                         // the principal's assigned role in it; empty if none
 
   // A campaign's id, state and coordinators, and the organisation asked about.
   static Resource of(const store::CampaignRecord& campaign, std::string org = {}, bool org_participated = false);
+  // An exercise's id and organisation, and the role `login` plays in it.
+  static Resource of(const store::ExerciseRecord& exercise, const std::string& login);
 };
 
 struct Decision {

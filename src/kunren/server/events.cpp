@@ -142,6 +142,40 @@ std::uint64_t EventHub::publish(std::string_view topic, std::string_view name, s
   return id;
 }
 
+std::shared_ptr<EventStream> EventHub::subscribe_from(std::string topic, std::uint64_t hello_id,
+                                                     std::vector<Event> backlog) {
+  std::lock_guard lock(m_state->mutex);
+  if (m_state->subscribers >= m_options.max_subscribers) return nullptr;
+  std::shared_ptr<EventStream> stream(new EventStream(m_state, std::move(topic), m_options.max_queued_events));
+  Event first{hello_id, "hello",
+              nlohmann::json({{"topic", stream->topic()}}).dump(-1, ' ', false,
+                                                                 nlohmann::json::error_handler_t::replace)};
+  {
+    std::lock_guard stream_lock(stream->m_mutex);
+    stream->m_queue.reserve(backlog.size() + 1);
+    stream->m_queue.push_back(std::move(first));
+    for (auto& e : backlog) stream->m_queue.push_back(std::move(e));
+  }
+  m_state->topics[stream->topic()].push_back(stream.get());
+  ++m_state->subscribers;
+  return stream;
+}
+
+void EventHub::publish_as(std::string_view topic, Event event) {
+  if (event.name.empty() || has_line_break(event.name)) {
+    throw std::invalid_argument("an event name must be non-empty and on one line");
+  }
+  if (has_line_break(event.data)) throw std::invalid_argument("event data must be one line of JSON");
+  std::lock_guard lock(m_state->mutex);
+  auto it = m_state->topics.find(topic);
+  if (it == m_state->topics.end()) return;
+  for (EventStream* stream : it->second) {
+    std::lock_guard stream_lock(stream->m_mutex);
+    if (stream->m_closed) continue;
+    stream->push_locked(event);
+  }
+}
+
 std::size_t EventHub::subscriber_count() const {
   std::lock_guard lock(m_state->mutex);
   return m_state->subscribers;

@@ -142,6 +142,22 @@ class EventHub {
     return publish(topic, name, std::string_view(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
   }
 
+  // Topics with their own ids (an exercise's log, whose events are numbered
+  // by seq and which a reconnecting client resumes by Last-Event-ID): the
+  // publisher numbers the events, increasing per topic, and never mixes
+  // publish() and publish_as() on one topic.
+  //
+  // A new stream on `topic` that starts with `hello` (data {"topic": …},
+  // id `hello_id`: the last id the client already has or is about to get)
+  // followed by `backlog` (oldest first; not counted against the queue
+  // bound). Null when max_subscribers streams are open. To lose and double
+  // nothing, the caller builds the backlog and subscribes while holding
+  // the lock it also holds when it publishes to the topic.
+  std::shared_ptr<EventStream> subscribe_from(std::string topic, std::uint64_t hello_id, std::vector<Event> backlog);
+  // Queues `event` (its own id) on every stream subscribed to `topic`.
+  // REQUIRES as for publish().
+  void publish_as(std::string_view topic, Event event);
+
   // Streams subscribed now (all topics).
   std::size_t subscriber_count() const;
   // The latest id given out (0 before the first event).

@@ -15,6 +15,7 @@ void add_all_routes(server::Router& router, server::ApiContext& context) {
   server::add_campaign_routes(router, context);
   server::add_evaluation_routes(router, context);
   server::add_admin_routes(router, context);
+  server::add_exercise_routes(router, context);
   add_base_pages(router, context);
   add_evaluation_pages(router, context);
   add_campaign_pages(router, context);
