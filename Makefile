@@ -28,6 +28,7 @@ bench: build
 	@bench/run.sh $(BUILD)/kunren
 	@bench/store.sh $(BUILD)/kunren
 	@bench/web.sh $(BUILD)/kunren
+	@bench/drill.sh $(BUILD)/kunren
 
 clean:
 	rm -rf $(BUILD)
