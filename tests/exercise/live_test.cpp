@@ -1,4 +1,4 @@
-// LiveExercise and ExerciseRegistry on a real store: commands are stored
+// LiveExercise and ExerciseRegistry on both SQL backends: commands are stored
 // and folded in one cycle, announcements follow seq order, two servers on
 // one database take turns (the stale one catches up and retries), a
 // registry reloads a drill from its log, and visibility per role.
@@ -8,6 +8,7 @@
 #include <kunren/io/scenario_io.hpp>
 #include <kunren/model/exercise.hpp>
 
+#include "../store/store_testing.hpp"
 #include "../test_support.hpp"
 #include "exercise_testing.hpp"
 
@@ -16,13 +17,13 @@ namespace {
 
 using nlohmann::json;
 
-class LiveTest : public ::testing::Test {
+class LiveTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    url = "sqlite:" + dir.path("live.db");
-    store::OpenOptions options;
-    options.create = options.migrate = true;
-    a = std::move(store::open_store(url, options)).value();
+    url = stores.new_url();
+    auto first = kunren::testing::FreshStores::open(url);
+    ASSERT_TRUE(first.is_ok()) << first.status().to_string();
+    a = std::move(first).value();
     b = std::move(store::open_store(url)).value();
     const store::Actor actor{"test"};
     ASSERT_TRUE(a->put_orgs({{"org", "Org", "", "", {}, {}}}, actor).is_ok());
@@ -41,13 +42,13 @@ class LiveTest : public ::testing::Test {
     return [](const std::string& content, const std::string& name) { return io::parse_scenario(content, name); };
   }
 
-  kunren::testing::TempDir dir;
+  kunren::testing::FreshStores stores{GetParam()};
   std::string url;
   std::unique_ptr<store::Store> a, b;
   FakeClock clock;
 };
 
-TEST_F(LiveTest, CommandsAreStoredFoldedAndAnnouncedInOrder) {
+TEST_P(LiveTest, CommandsAreStoredFoldedAndAnnouncedInOrder) {
   std::vector<std::int64_t> announced;
   ExerciseRegistry registry(clock, parser(),
                             [&](const LiveExercise&, const Engine& e, const std::vector<model::ExerciseEvent>& events) {
@@ -72,7 +73,7 @@ TEST_F(LiveTest, CommandsAreStoredFoldedAndAnnouncedInOrder) {
   EXPECT_EQ(announced.size(), 3u);
 }
 
-TEST_F(LiveTest, TwoServersOnOneDatabaseTakeTurnsWithoutLosingAnEvent) {
+TEST_P(LiveTest, TwoServersOnOneDatabaseTakeTurnsWithoutLosingAnEvent) {
   ExerciseRegistry one(clock, parser()), two(clock, parser());
   auto first = one.get(*a, "x").value();
   auto second = two.get(*b, "x").value();
@@ -92,7 +93,7 @@ TEST_F(LiveTest, TwoServersOnOneDatabaseTakeTurnsWithoutLosingAnEvent) {
   EXPECT_FALSE(model::verify_chain(a->list_exercise_events("x").value()));
 }
 
-TEST_F(LiveTest, ARegistryReloadsADrillFromItsLog) {
+TEST_P(LiveTest, ARegistryReloadsADrillFromItsLog) {
   {
     ExerciseRegistry registry(clock, parser());
     auto live = registry.get(*a, "x").value();
@@ -110,6 +111,9 @@ TEST_F(LiveTest, ARegistryReloadsADrillFromItsLog) {
   });
   EXPECT_EQ(again.get(*b, "nope").status().kind(), ErrorKind::kNotFound);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, LiveTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
 
 TEST(Visibility, RolesSeeTheirInjectsTheTeamsActionsAndNoObservations) {
   auto event = [](const std::string& kind, const json& payload) {
