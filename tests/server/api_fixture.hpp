@@ -114,19 +114,9 @@ class CampaignApiTest : public ApiServerTest {
     ASSERT_NE(db, nullptr);
     const store::Actor actor{"test"};
     ASSERT_TRUE(db->put_orgs({{"org-a", "A", "", "", {}, {}}, {"org-b", "B", "", "", {}, {}}}, actor).is_ok());
-    const std::string hash = util::hash_password("correct horse battery").value();
-    auto add = [&](const std::string& login, store::Role role, std::vector<std::string> orgs) {
-      store::User u;
-      u.login = login;
-      u.display_name = login;
-      u.password_hash = hash;
-      u.roles = {role};
-      u.orgs = std::move(orgs);
-      ASSERT_TRUE(db->create_user(u, actor).is_ok());
-    };
-    add("eva", store::Role::kEvaluator, {"org-a"});
-    add("eve", store::Role::kEvaluator, {"org-b"});
-    add("coco", store::Role::kCoordinator, {});
+    add_user("eva", store::Role::kEvaluator, {"org-a"});
+    add_user("eve", store::Role::kEvaluator, {"org-b"});
+    add_user("coco", store::Role::kCoordinator, {});
     auto checklist = kunren::testing::make_checklist({"Q1=good,partial,poor", "Q2=good,poor,na"});
     ASSERT_TRUE(store::register_checklist(*db, checklist, false, actor).is_ok());
     for (const char* id : {"c", "later"}) {
@@ -141,6 +131,20 @@ class CampaignApiTest : public ApiServerTest {
     ASSERT_TRUE(db->set_campaign_state("c", store::CampaignState::kOpen, actor).is_ok());
     serve();
   }
+
+  // A user with one role, the password "correct horse battery" (hashed once
+  // per fixture: argon2id is slow on purpose) and these memberships.
+  void add_user(const std::string& login, store::Role role, std::vector<std::string> orgs) {
+    if (password_hash.empty()) password_hash = util::hash_password("correct horse battery").value();
+    store::User u;
+    u.login = login;
+    u.display_name = login;
+    u.password_hash = password_hash;
+    u.roles = {role};
+    u.orgs = std::move(orgs);
+    ASSERT_TRUE(db->create_user(u, store::Actor{"test"}).is_ok());
+  }
+  std::string password_hash;
 
   struct Signed {
     std::string cookie, csrf;

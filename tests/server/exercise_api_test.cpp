@@ -25,22 +25,12 @@ class ExerciseApi : public CampaignApiTest {
  protected:
   void SetUp() override {
     CampaignApiTest::SetUp();
-    const std::string hash = util::hash_password("correct horse battery").value();
-    auto add = [&](const std::string& login, store::Role role, std::vector<std::string> orgs) {
-      store::User u;
-      u.login = login;
-      u.display_name = login;
-      u.password_hash = hash;
-      u.roles = {role};
-      u.orgs = std::move(orgs);
-      ASSERT_TRUE(db->create_user(u, store::Actor{"test"}).is_ok());
-    };
-    add("fac", store::Role::kFacilitator, {"org-a"});
-    add("fab", store::Role::kFacilitator, {"org-b"});
-    add("prod", store::Role::kParticipant, {"org-a"});
-    add("maint", store::Role::kParticipant, {"org-a"});
-    add("lead", store::Role::kParticipant, {"org-a"});
-    add("spare", store::Role::kParticipant, {"org-a"});
+    add_user("fac", store::Role::kFacilitator, {"org-a"});
+    add_user("fab", store::Role::kFacilitator, {"org-b"});
+    add_user("prod", store::Role::kParticipant, {"org-a"});
+    add_user("maint", store::Role::kParticipant, {"org-a"});
+    add_user("lead", store::Role::kParticipant, {"org-a"});
+    add_user("spare", store::Role::kParticipant, {"org-a"});
     fac = sign_in("fac");
   }
 

@@ -119,6 +119,12 @@ const std::map<std::string, Expect>& matrix() {
       {"exercise.events", row("anon:U admin:R coco:R eva:R eve:R fac:A par:A obs:A", true)},
       {"exercise.log", row("anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:A")},
       {"exercise.verify", row("anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:A")},
+      // The drill pages: the list for everyone with drills (filtered), the
+      // live page for those with a part in it (eva, who may only read the
+      // record, is sent on to the review), the review likewise.
+      {"page.exercises", row("anon:U admin:R coco:R eva:A eve:A fac:A par:A obs:A")},
+      {"page.exercise", row("anon:U admin:R coco:R eva:A eve:R fac:A par:A obs:A")},
+      {"page.exercise_review", row("anon:U admin:R coco:R eva:A eve:R fac:A par:A obs:A")},
   };
   return k;
 }
@@ -137,20 +143,10 @@ class RouteMatrix : public CampaignApiTest {
  protected:
   void SetUp() override {
     CampaignApiTest::SetUp();
-    const std::string hash = util::hash_password("correct horse battery").value();
-    auto add = [&](const std::string& login, store::Role role, std::vector<std::string> orgs) {
-      store::User u;
-      u.login = login;
-      u.display_name = login;
-      u.password_hash = hash;
-      u.roles = {role};
-      u.orgs = std::move(orgs);
-      ASSERT_TRUE(db->create_user(u, store::Actor{"test"}).is_ok());
-    };
-    add("root", store::Role::kAdmin, {});
-    add("fac", store::Role::kFacilitator, {"org-a"});
-    add("par", store::Role::kParticipant, {"org-a"});
-    add("obs", store::Role::kObserver, {"org-a"});
+    add_user("root", store::Role::kAdmin, {});
+    add_user("fac", store::Role::kFacilitator, {"org-a"});
+    add_user("par", store::Role::kParticipant, {"org-a"});
+    add_user("obs", store::Role::kObserver, {"org-a"});
     // A drill with the same id as the campaign ("c", filled into every URL):
     // org-a's, with par playing production. fac runs it, obs watches it, eva
     // (org-a's evaluator) may read its record afterwards.

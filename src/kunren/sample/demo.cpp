@@ -156,6 +156,7 @@ const std::vector<DemoUser>& demo_users() {
       {"participant", store::Role::kParticipant, 0, "演習参加者（デモ）", "sirt"},
       {"production", store::Role::kParticipant, 0, "生産部門 担当（デモ）", "production"},
       {"maintenance", store::Role::kParticipant, 0, "設備保全 担当（デモ）", "maintenance"},
+      {"manager", store::Role::kParticipant, 0, "工場長（デモ）", "plant-manager"},
   };
   return k_users;
 }

@@ -143,6 +143,7 @@ json exercise_state_json(const exercise::LiveExercise& live, const exercise::Eng
                       {"met_seq", e.met_seq},
                       {"met_time", e.met_seq ? time_text(e.met_ms) : ""},
                       {"deadline_time", e.deadline_ms >= 0 ? time_text(e.deadline_ms) : ""},
+                      {"deadline_ms", e.deadline_ms >= 0 ? json(e.deadline_ms) : json(nullptr)},
                       {"overdue", e.overdue(now)}});
       }
       j["expects"] = ex;

@@ -33,6 +33,7 @@ json navigation(const HttpRequest& r, const Caller& who, const std::string& lang
     nav.push_back({{"href", href}, {"label", text(lang, key)}, {"current", current}});
   };
   if (server::authorize(who.who, Action::kListCampaigns, {})) add("/campaigns", "nav.campaigns");
+  if (server::authorize(who.who, Action::kListExercises, {})) add("/exercises", "nav.exercises");
   if (has_role(who, store::Role::kAdmin)) {
     add("/admin/users", "nav.users");
     add("/admin/orgs", "nav.orgs");
@@ -229,6 +230,7 @@ HttpResponse home(ApiContext& c, const HttpRequest& r) {
   if (auto* res = std::get_if<HttpResponse>(&got)) return *res;
   Caller& who = std::get<Caller>(got);
   if (server::authorize(who.who, Action::kListCampaigns, {})) return redirect("/campaigns");
+  if (server::authorize(who.who, Action::kListExercises, {})) return redirect("/exercises");
   if (server::authorize(who.who, Action::kManageUsers, {})) return redirect("/admin/users");
   return redirect("/account");
 }

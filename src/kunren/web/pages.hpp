@@ -17,7 +17,7 @@
 //
 // The page families are added by separate files, each with its own
 // add_*_pages(Router&, ApiContext&): base (this file: /, /login, /account,
-// /campaigns, /static/…), evaluator, coordinator and results, admin.
+// /campaigns, /static/…), evaluator, coordinator and results, admin, drills.
 // Thread safety: as api.hpp.
 #pragma once
 
@@ -105,5 +105,8 @@ void add_evaluation_pages(Router& router, ApiContext& context);
 void add_campaign_pages(Router& router, ApiContext& context);
 // admin_pages.cpp: users, organisations, the audit log.
 void add_admin_pages(Router& router, ApiContext& context);
+// exercise_pages.cpp: the drill list, the facilitator's console, the
+// participant's view and the review after the drill.
+void add_exercise_pages(Router& router, ApiContext& context);
 
 }  // namespace kunren::web

@@ -20,6 +20,7 @@ void add_all_routes(server::Router& router, server::ApiContext& context) {
   add_evaluation_pages(router, context);
   add_campaign_pages(router, context);
   add_admin_pages(router, context);
+  add_exercise_pages(router, context);
 }
 
 }  // namespace kunren::web
