@@ -222,5 +222,16 @@ TEST(HttpRequest, CookiesAreFoundByExactName) {
   EXPECT_EQ(r.cookie("missing"), "");
 }
 
+TEST(HttpRequest, QueryParametersAreFoundByExactNameAndDecoded) {
+  HttpRequest r;
+  r.query = "xlang=de&lang=en&q=%E8%A8%93%E7%B7%B4+2026&empty=&bare&lang=ja&bad=%zz";
+  EXPECT_EQ(r.query_param("lang"), "en") << "the first one, not a longer name that ends the same";
+  EXPECT_EQ(r.query_param("q"), "訓練 2026");
+  EXPECT_EQ(r.query_param("empty"), "");
+  EXPECT_EQ(r.query_param("bare"), "");
+  EXPECT_EQ(r.query_param("bad"), "") << "a value that does not decode";
+  EXPECT_EQ(r.query_param("missing"), "");
+}
+
 }  // namespace
 }  // namespace kunren::server

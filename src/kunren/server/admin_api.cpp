@@ -60,23 +60,6 @@ json org_json(const store::OrgRecord& org) {
           {"created_at", org.created_at}};
 }
 
-std::string query_value(const HttpRequest& r, std::string_view name) {
-  std::size_t start = 0;
-  while (start < r.query.size()) {
-    std::size_t amp = r.query.find('&', start);
-    if (amp == std::string::npos) amp = r.query.size();
-    std::string_view part(r.query.data() + start, amp - start);
-    const std::size_t eq = part.find('=');
-    if (part.substr(0, eq) == name) {
-      std::string value;
-      if (eq != std::string_view::npos && percent_decode(part.substr(eq + 1), value, true)) return value;
-      return {};
-    }
-    start = amp + 1;
-  }
-  return {};
-}
-
 namespace {
 
 Status bad(const std::string& message, const std::string& field) {
@@ -98,17 +81,17 @@ Result<AuditFilter> audit_filter_from(const HttpRequest& r) {
   AuditFilter f;
   for (auto [name, target] : {std::pair{"object_type", &f.object_type}, std::pair{"object_id", &f.object_id},
                               std::pair{"actor", &f.actor}, std::pair{"action", &f.action}}) {
-    std::string value = query_value(r, name);
+    std::string value = r.query_param(name);
     if (value.size() > 200) return bad(fmt::format("'{}' is longer than 200 bytes", name), name);
     if (Status s = store::check_text(value, fmt::format("'{}'", name)); !s.is_ok()) return bad(s.message(), name);
     *target = std::move(value);
   }
-  if (const std::string limit = query_value(r, "limit"); !limit.empty()) {
+  if (const std::string limit = r.query_param("limit"); !limit.empty()) {
     auto n = whole_number(limit, 1, static_cast<std::int64_t>(k_audit_max_limit));
     if (!n) return bad(fmt::format("'limit' must be a whole number from 1 to {}", k_audit_max_limit), "limit");
     f.limit = static_cast<std::size_t>(*n);
   }
-  if (const std::string before = query_value(r, "before_id"); !before.empty()) {
+  if (const std::string before = r.query_param("before_id"); !before.empty()) {
     auto n = whole_number(before, 1, std::numeric_limits<std::int64_t>::max());
     if (!n) return bad("'before_id' must be a positive whole number (an entry id)", "before_id");
     f.before_id = *n;

@@ -60,7 +60,4 @@ struct AuditPage {
 // first pages cost little however long the log is.
 Result<AuditPage> audit_page(store::Store& db, const AuditFilter& f);
 
-// The value of one query parameter (percent-decoded, '+' as space), or "".
-std::string query_value(const HttpRequest& r, std::string_view name);
-
 }  // namespace kunren::server::admin

@@ -28,24 +28,6 @@ using nlohmann::json;
 
 namespace {
 
-// The value of one query parameter (percent-decoded), or "".
-std::string query_value(const HttpRequest& r, std::string_view name) {
-  std::size_t start = 0;
-  while (start < r.query.size()) {
-    std::size_t amp = r.query.find('&', start);
-    if (amp == std::string::npos) amp = r.query.size();
-    std::string_view part(r.query.data() + start, amp - start);
-    const std::size_t eq = part.find('=');
-    if (part.substr(0, eq) == name) {
-      std::string value;
-      if (eq != std::string_view::npos && percent_decode(part.substr(eq + 1), value, true)) return value;
-      return {};
-    }
-    start = amp + 1;
-  }
-  return {};
-}
-
 // The caller's campaign: the signed-in caller and the campaign of {id}, or
 // the response to send instead (401, 403 csrf, 404).
 struct CampaignCall {
@@ -106,7 +88,7 @@ HttpResponse campaign_results(ApiContext& c, const HttpRequest& r, const RoutePa
   if (auto refusal = refuse_pooled_unless(who, campaign, Action::kViewPublishedResults)) return *refusal;
   // Computed once per state of the campaign (analysis_cache.hpp); a client
   // that has this state already gets 304.
-  auto results = AnalysisCache::instance().results_json(*who.db, campaign, query_value(r, "lang"));
+  auto results = AnalysisCache::instance().results_json(*who.db, campaign, r.query_param("lang"));
   if (!results) return HttpResponse::from_status(results.status());
   HttpResponse ok;
   if (!results->etag.empty()) {
@@ -184,12 +166,12 @@ HttpResponse download_report(ApiContext& c, const HttpRequest& r, const RoutePar
   if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
   auto& [who, campaign] = std::get<CampaignCall>(got);
   if (auto refusal = refuse_pooled_unless(who, campaign, Action::kDownloadReport)) return *refusal;
-  std::string format = query_value(r, "format");
+  std::string format = r.query_param("format");
   if (format.empty()) format = "html";
   if (format != "html" && format != "csv" && format != "json") {
     return HttpResponse::error(422, "bad_input", "'format' must be html, csv or json", "format");
   }
-  std::string lang = query_value(r, "lang");
+  std::string lang = r.query_param("lang");
   if (lang.empty()) lang = "ja";
   if (lang != "ja" && lang != "en") return HttpResponse::error(422, "bad_input", "'lang' must be ja or en", "lang");
 

@@ -311,11 +311,7 @@ void tick_exercises(ApiContext& context, exercise::ExerciseRegistry& registry) {
 
 namespace {
 
-std::string lang_of(const HttpRequest& r) {
-  const std::string_view q = r.query;
-  if (q.find("lang=en") != std::string_view::npos) return "en";
-  return "ja";
-}
+std::string lang_of(const HttpRequest& r) { return r.query_param("lang") == "en" ? "en" : "ja"; }
 
 Status bad(std::string field, std::string message) {
   return Status::bad_input(std::move(message), Location({}, 0, 0, std::move(field)));
@@ -580,7 +576,7 @@ HttpResponse exercise_log(ApiContext& c, const HttpRequest& r, const RouteParams
   if (!call.sees_all()) return *refuse_exercise_unless(call, Action::kViewExerciseConsole);
   std::vector<model::ExerciseEvent> events;
   call.live->with_state([&](const exercise::Engine& e) { events = e.state().events; });
-  const bool csv = r.query.find("format=csv") != std::string::npos;
+  const bool csv = r.query_param("format") == "csv";
   HttpResponse res;
   res.body = csv ? exercise::log_csv(events) : exercise::log_jsonl(events);
   res.content_type = csv ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";

@@ -34,6 +34,23 @@ HttpResponse HttpResponse::json(int status, const nlohmann::json& value) {
   return r;
 }
 
+std::string HttpRequest::query_param(std::string_view name) const {
+  std::size_t start = 0;
+  while (start < query.size()) {
+    std::size_t amp = query.find('&', start);
+    if (amp == std::string::npos) amp = query.size();
+    std::string_view part(query.data() + start, amp - start);
+    const std::size_t eq = part.find('=');
+    if (part.substr(0, eq) == name) {
+      std::string value;
+      if (eq != std::string_view::npos && percent_decode(part.substr(eq + 1), value, true)) return value;
+      return {};
+    }
+    start = amp + 1;
+  }
+  return {};
+}
+
 HttpResponse HttpResponse::error(int status, std::string_view code, std::string_view message, std::string_view field) {
   nlohmann::json e = {{"code", code}, {"message", message}};
   e["field"] = field.empty() ? nlohmann::json(nullptr) : nlohmann::json(field);

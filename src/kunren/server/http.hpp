@@ -41,6 +41,9 @@ struct HttpRequest {
   std::string_view header(std::string_view name) const;
   // The value of one cookie from the Cookie header, or "".
   std::string cookie(std::string_view name) const;
+  // The first value of one query parameter, percent-decoded ('+' is a
+  // space), or "" (also for a value that does not decode).
+  std::string query_param(std::string_view name) const;
 };
 
 struct HttpResponse {

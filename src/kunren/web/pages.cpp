@@ -76,23 +76,6 @@ std::string url_encode(std::string_view text) {
   return out;
 }
 
-std::string query_param(const HttpRequest& r, std::string_view name) {
-  std::size_t start = 0;
-  while (start < r.query.size()) {
-    std::size_t amp = r.query.find('&', start);
-    if (amp == std::string::npos) amp = r.query.size();
-    std::string_view part(r.query.data() + start, amp - start);
-    const std::size_t eq = part.find('=');
-    if (part.substr(0, eq) == name) {
-      std::string value;
-      if (eq != std::string_view::npos && server::percent_decode(part.substr(eq + 1), value, true)) return value;
-      return {};
-    }
-    start = amp + 1;
-  }
-  return {};
-}
-
 std::string request_lang(const HttpRequest& r) {
   const std::string q = query_param(r, "lang");
   if (q == "en" || q == "ja") return q;

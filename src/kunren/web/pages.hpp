@@ -75,8 +75,8 @@ HttpResponse redirect(const std::string& location);
 // ("/…", not "//…" nor "/\…"), else "/".
 std::string safe_next(const std::string& next);
 
-// The value of one query parameter (percent-decoded, '+' as space), or "".
-std::string query_param(const HttpRequest& r, std::string_view name);
+// One query parameter, percent-decoded, or "" (HttpRequest::query_param).
+inline std::string query_param(const HttpRequest& r, std::string_view name) { return r.query_param(name); }
 
 // Percent-encodes one path segment or query value.
 std::string url_encode(std::string_view text);
