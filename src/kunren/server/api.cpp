@@ -108,6 +108,16 @@ HttpResponse sign_in(ApiContext& c, const HttpRequest& r) {
 
 }  // namespace
 
+std::variant<CampaignCall, HttpResponse> campaign_call(ApiContext& c, const HttpRequest& r, const RouteParams& p,
+                                                       bool changes_state) {
+  auto got = caller(c, r, changes_state);
+  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
+  Caller& who = std::get<Caller>(got);
+  auto campaign = who.db->get_campaign(p.at("id"));
+  if (!campaign) return HttpResponse::from_status(campaign.status());
+  return CampaignCall{std::move(who), std::move(campaign).value()};
+}
+
 std::variant<Caller, HttpResponse> caller(ApiContext& c, const HttpRequest& r, bool changes_state) {
   auto session = current_session(c, r);
   if (!session) return not_signed_in();

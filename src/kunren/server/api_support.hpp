@@ -32,6 +32,16 @@ struct Caller {
 // Touches the session (idle expiry counts from now).
 std::variant<Caller, HttpResponse> caller(ApiContext& c, const HttpRequest& r, bool changes_state);
 
+// The caller's campaign: the signed-in caller (as caller()) and the campaign
+// named by the route's {id}, or the response to send instead (401, 403
+// csrf, 404).
+struct CampaignCall {
+  Caller who;
+  store::CampaignRecord campaign;
+};
+std::variant<CampaignCall, HttpResponse> campaign_call(ApiContext& c, const HttpRequest& r, const RouteParams& p,
+                                                       bool changes_state);
+
 // The session of `r`, if any (expiry checked; not touched).
 std::optional<Session> current_session(ApiContext& c, const HttpRequest& r);
 

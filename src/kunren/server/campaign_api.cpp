@@ -28,22 +28,6 @@ using nlohmann::json;
 
 namespace {
 
-// The caller's campaign: the signed-in caller and the campaign of {id}, or
-// the response to send instead (401, 403 csrf, 404).
-struct CampaignCall {
-  Caller who;
-  store::CampaignRecord campaign;
-};
-std::variant<CampaignCall, HttpResponse> campaign_call(ApiContext& c, const HttpRequest& r, const RouteParams& p,
-                                                       bool changes_state) {
-  auto got = caller(c, r, changes_state);
-  if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
-  Caller& who = std::get<Caller>(got);
-  auto campaign = who.db->get_campaign(p.at("id"));
-  if (!campaign) return HttpResponse::from_status(campaign.status());
-  return CampaignCall{std::move(who), std::move(campaign).value()};
-}
-
 HttpResponse list_campaigns(ApiContext& c, const HttpRequest& r) {
   auto got = caller(c, r, false);
   if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;

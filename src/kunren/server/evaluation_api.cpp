@@ -127,13 +127,11 @@ std::optional<HttpResponse> refuse_if_stale(const std::optional<int>& base, int 
 }
 
 HttpResponse get_evaluation(ApiContext& c, const HttpRequest& r, const RouteParams& p) {
-  auto got = caller(c, r, false);
+  auto got = campaign_call(c, r, p, false);
   if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
-  Caller& who = std::get<Caller>(got);
-  auto campaign = who.db->get_campaign(p.at("id"));
-  if (!campaign) return HttpResponse::from_status(campaign.status());
-  if (auto refusal = refuse_unless(who, Action::kViewDraft, Resource::of(*campaign, p.at("org")))) return *refusal;
-  return evaluation_json(*who.db, campaign->id, p.at("org"), 200);
+  auto& [who, campaign] = std::get<CampaignCall>(got);
+  if (auto refusal = refuse_unless(who, Action::kViewDraft, Resource::of(campaign, p.at("org")))) return *refusal;
+  return evaluation_json(*who.db, campaign.id, p.at("org"), 200);
 }
 
 // {"answers": [{"item": "IMP-P0-01", "choice": 2, "comment": "…", "review": true}, …]},
@@ -190,17 +188,15 @@ std::variant<std::vector<store::Answer>, HttpResponse> answers_of(const json& bo
 }
 
 HttpResponse put_evaluation(ApiContext& c, const HttpRequest& r, const RouteParams& p) {
-  auto got = caller(c, r, true);
+  auto got = campaign_call(c, r, p, true);
   if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
-  Caller& who = std::get<Caller>(got);
-  auto campaign = who.db->get_campaign(p.at("id"));
-  if (!campaign) return HttpResponse::from_status(campaign.status());
+  auto& [who, campaign] = std::get<CampaignCall>(got);
   const std::string& org = p.at("org");
-  if (auto refusal = refuse_unless(who, Action::kEditDraft, Resource::of(*campaign, org))) return *refusal;
+  if (auto refusal = refuse_unless(who, Action::kEditDraft, Resource::of(campaign, org))) return *refusal;
   auto parsed = json_body(r);
   if (auto* refusal = std::get_if<HttpResponse>(&parsed)) return *refusal;
   const json& body = std::get<json>(parsed);
-  auto checklist = store::campaign_checklist(*who.db, *campaign);
+  auto checklist = store::campaign_checklist(*who.db, campaign);
   if (!checklist) return HttpResponse::from_status(checklist.status());
   auto answers = answers_of(body, **checklist);
   if (auto* refusal = std::get_if<HttpResponse>(&answers)) return *refusal;
@@ -210,20 +206,20 @@ HttpResponse put_evaluation(ApiContext& c, const HttpRequest& r, const RoutePara
   std::vector<store::Answer>& kept = std::get<std::vector<store::Answer>>(answers);
   std::sort(kept.begin(), kept.end(), [](const store::Answer& a, const store::Answer& b) { return a.item < b.item; });
 
-  std::lock_guard<std::mutex> turn(evaluation_lock(campaign->id, org));
-  auto latest = latest_revision(*who.db, campaign->id, org, true);
+  std::lock_guard<std::mutex> turn(evaluation_lock(campaign.id, org));
+  auto latest = latest_revision(*who.db, campaign.id, org, true);
   if (!latest) return HttpResponse::from_status(latest.status());
   if (auto stale = refuse_if_stale(std::get<std::optional<int>>(base), *latest ? (*latest)->no : 0)) return *stale;
   // Saving exactly what was submitted (a change undone before the autosave)
   // is not a new draft: the evaluation stays "submitted".
-  if (*latest && (*latest)->answers == kept) return evaluation_json(*who.db, campaign->id, org, 200);
+  if (*latest && (*latest)->answers == kept) return evaluation_json(*who.db, campaign.id, org, 200);
   store::NewRevision draft{org, store::RevisionState::kDraft, std::move(kept)};
-  auto appended = who.db->append_revisions(campaign->id, {draft}, nullptr, store::Actor{"user:" + who.who.login});
+  auto appended = who.db->append_revisions(campaign.id, {draft}, nullptr, store::Actor{"user:" + who.who.login});
   if (!appended) return HttpResponse::from_status(appended.status());
-  HttpResponse out = evaluation_json(*who.db, campaign->id, org, 200);
+  HttpResponse out = evaluation_json(*who.db, campaign.id, org, 200);
   if (appended->created > 0 && out.status == 200) {
     const json saved = json::parse(out.body);
-    publish_revision(c, campaign->id, org, store::RevisionState::kDraft, saved["revision"]["no"].get<int>());
+    publish_revision(c, campaign.id, org, store::RevisionState::kDraft, saved["revision"]["no"].get<int>());
   }
   return out;
 }
@@ -242,13 +238,11 @@ json unanswered_items(const model::Checklist& checklist, const std::vector<store
 }
 
 HttpResponse submit_evaluation(ApiContext& c, const HttpRequest& r, const RouteParams& p) {
-  auto got = caller(c, r, true);
+  auto got = campaign_call(c, r, p, true);
   if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
-  Caller& who = std::get<Caller>(got);
-  auto campaign = who.db->get_campaign(p.at("id"));
-  if (!campaign) return HttpResponse::from_status(campaign.status());
+  auto& [who, campaign] = std::get<CampaignCall>(got);
   const std::string& org = p.at("org");
-  if (auto refusal = refuse_unless(who, Action::kSubmitEvaluation, Resource::of(*campaign, org))) return *refusal;
+  if (auto refusal = refuse_unless(who, Action::kSubmitEvaluation, Resource::of(campaign, org))) return *refusal;
   // The body is optional: no body is {} (no revision check, unanswered items refused).
   json body = json::object();
   if (!r.body.empty() || !r.header("content-type").empty()) {
@@ -265,11 +259,11 @@ HttpResponse submit_evaluation(ApiContext& c, const HttpRequest& r, const RouteP
     }
     leave_unanswered = it->get<bool>();
   }
-  auto checklist = store::campaign_checklist(*who.db, *campaign);
+  auto checklist = store::campaign_checklist(*who.db, campaign);
   if (!checklist) return HttpResponse::from_status(checklist.status());
 
-  std::lock_guard<std::mutex> turn(evaluation_lock(campaign->id, org));
-  auto latest = latest_revision(*who.db, campaign->id, org, true);
+  std::lock_guard<std::mutex> turn(evaluation_lock(campaign.id, org));
+  auto latest = latest_revision(*who.db, campaign.id, org, true);
   if (!latest) return HttpResponse::from_status(latest.status());
   if (auto stale = refuse_if_stale(std::get<std::optional<int>>(base), *latest ? (*latest)->no : 0)) return *stale;
   if (!*latest || (*latest)->state != store::RevisionState::kDraft) {
@@ -291,12 +285,12 @@ HttpResponse submit_evaluation(ApiContext& c, const HttpRequest& r, const RouteP
   }
   // The draft's answers become a new, submitted (and from then on immutable) revision.
   store::NewRevision submitted{org, store::RevisionState::kSubmitted, draft.answers};
-  auto appended = who.db->append_revisions(campaign->id, {submitted}, nullptr, store::Actor{"user:" + who.who.login});
+  auto appended = who.db->append_revisions(campaign.id, {submitted}, nullptr, store::Actor{"user:" + who.who.login});
   if (!appended) return HttpResponse::from_status(appended.status());
-  HttpResponse out = evaluation_json(*who.db, campaign->id, org, 200);
+  HttpResponse out = evaluation_json(*who.db, campaign.id, org, 200);
   if (out.status == 200) {
     const json saved = json::parse(out.body);
-    publish_revision(c, campaign->id, org, store::RevisionState::kSubmitted, saved["revision"]["no"].get<int>());
+    publish_revision(c, campaign.id, org, store::RevisionState::kSubmitted, saved["revision"]["no"].get<int>());
   }
   return out;
 }
