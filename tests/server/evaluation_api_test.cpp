@@ -167,6 +167,66 @@ TEST_F(EvaluationApi, AFullyAnsweredDraftIsSubmittedWithoutTheFlagAndAStaleSubmi
   EXPECT_EQ(edited.body["revision"]["no"], 3);
 }
 
+// Drill evidence (exercise/proposals.hpp evidence_link): shown as an array
+// per answer, kept when the form saves an answer without "evidence", removed
+// only by an explicit [] (or null), and carried into the submission.
+TEST_F(EvaluationApi, DrillEvidenceIsShownKeptWhenTheFormOmitsItAndClearedOnlyOnPurpose) {
+  Signed eva = sign_in("eva");
+  const json link = {{"exercise", "drill-1"}, {"rule", "contact"}, {"proposed", 3}, {"events", {12, 40}}};
+  // Accepting the drill's proposals saves the answers with their links.
+  Answer accepted = save(eva, R"([{"item":"Q1","choice":3,"evidence":[)" + link.dump() + R"(]}])", "null");
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  EXPECT_EQ(accepted.body["revision"]["answers"][0]["evidence"], json::array({link}));
+  Answer read = call(eva, "GET", path);
+  ASSERT_EQ(read.status, 200);
+  EXPECT_EQ(read.body["revision"]["answers"][0]["evidence"], json::array({link}));
+  EXPECT_EQ(db->revision_history("c", "org-a").value().back().answers.at(0).evidence, json::array({link}).dump());
+
+  // The form sends answers without "evidence": the links stay on Q1 though
+  // its choice changed; Q2, new, has none.
+  Answer edited = save(eva, R"([{"item":"Q1","choice":2,"comment":"訓練では連絡が遅れた"},{"item":"Q2","choice":1}])", "1");
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  EXPECT_EQ(edited.body["revision"]["no"], 2);
+  const json answers = edited.body["revision"]["answers"];
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0]["choice"], 2);
+  EXPECT_EQ(answers[0]["evidence"], json::array({link})) << "kept from revision 1";
+  EXPECT_FALSE(answers[1].contains("evidence"));
+  // Saving the same answers again, still without "evidence", is no change.
+  Answer same = save(eva, R"([{"item":"Q1","choice":2,"comment":"訓練では連絡が遅れた"},{"item":"Q2","choice":1}])", "2");
+  ASSERT_EQ(same.status, 200);
+  EXPECT_EQ(same.body["revision"]["no"], 2);
+
+  // Submitting carries the links.
+  Answer submitted = call(eva, "POST", path + "/submit", R"({"base_revision":2})");
+  ASSERT_EQ(submitted.status, 200) << submitted.body;
+  EXPECT_EQ(submitted.body["revision"]["state"], "submitted");
+  EXPECT_EQ(submitted.body["revision"]["answers"][0]["evidence"], json::array({link}));
+  EXPECT_EQ(db->revision_history("c", "org-a").value().back().answers.at(0).evidence, json::array({link}).dump());
+
+  // An explicit [] removes them: a new draft without links.
+  Answer cleared = save(eva, R"([{"item":"Q1","choice":2,"comment":"訓練では連絡が遅れた","evidence":[]},{"item":"Q2","choice":1}])", "3");
+  ASSERT_EQ(cleared.status, 200) << cleared.body;
+  EXPECT_EQ(cleared.body["revision"]["no"], 4);
+  EXPECT_EQ(cleared.body["status"], "draft_after_submit");
+  EXPECT_FALSE(cleared.body["revision"]["answers"][0].contains("evidence"));
+  EXPECT_EQ(db->revision_history("c", "org-a").value().back().answers.at(0).evidence, "");
+  // Once gone, omitting "evidence" keeps nothing; an item dropped and
+  // answered again starts without links too.
+  Answer later = save(eva, R"([{"item":"Q1","choice":1}])", "4");
+  ASSERT_EQ(later.status, 200) << later.body;
+  EXPECT_FALSE(later.body["revision"]["answers"][0].contains("evidence"));
+  ASSERT_EQ(save(eva, R"([{"item":"Q1","choice":1,"evidence":[)" + link.dump() + R"(]}])", "5").status, 200);
+  ASSERT_EQ(save(eva, R"([{"item":"Q2","choice":1}])", "6").status, 200);
+  Answer back = save(eva, R"([{"item":"Q1","choice":1},{"item":"Q2","choice":1}])", "7");
+  ASSERT_EQ(back.status, 200) << back.body;
+  EXPECT_FALSE(back.body["revision"]["answers"][0].contains("evidence")) << "revision 7 had no Q1 to keep links of";
+  // The revision list and single revisions show the links of their own revision.
+  Answer one = call(eva, "GET", path + "/revisions/3");
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(one.body["revision"]["answers"][0]["evidence"], json::array({link}));
+}
+
 TEST_F(EvaluationApi, BadBodiesAreRefusedNamingTheFieldAndWriteNothing) {
   Signed eva = sign_in("eva");
   struct Case {
@@ -185,6 +245,12 @@ TEST_F(EvaluationApi, BadBodiesAreRefusedNamingTheFieldAndWriteNothing) {
       {R"({"answers":[{"item":"Q1","choice":1},{"item":"Q1","choice":2}],"base_revision":null})", 422, "answers[1].item"},
       {R"({"answers":[{"choice":1}],"base_revision":null})", 422, "answers[0].item"},
       {R"({"answers":[{"item":"Q1","comment":5}],"base_revision":null})", 422, "answers[0].comment"},
+      {R"({"answers":[{"item":"Q1","choice":1,"evidence":"drill-1"}],"base_revision":null})", 422,
+       "answers[0].evidence"},
+      {R"({"answers":[{"item":"Q1","choice":1,"evidence":{"exercise":"d"}}],"base_revision":null})", 422,
+       "answers[0].evidence"},
+      {R"({"answers":[{"item":"Q2","choice":1},{"item":"Q1","choice":1,"evidence":[{"exercise":"d"},3]}],"base_revision":null})",
+       422, "answers[1].evidence[1]"},
       {R"({"answers":[],"base_revision":"1"})", 422, "base_revision"},
       {R"({"answers":[],"base_revision":-1})", 422, "base_revision"},
       {R"({"answers":[],"base_revision":1.5})", 422, "base_revision"},

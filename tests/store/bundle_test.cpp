@@ -136,6 +136,46 @@ TEST(Bundle, AMalformedReviewFlagOrCoordinatorListIsNamedByPath) {
   expect_refused(read_edited(not_text), "campaign.coordinators[1]", "string");
 }
 
+// Drill links of an answer (Answer::evidence, canonical JSON text) travel as
+// a JSON array, written only when there are any.
+TEST(Bundle, AnswerEvidenceIsWrittenAsAnArrayOnlyWhenThereIsSomeAndReadsBack) {
+  const std::string links = R"([{"events":[12,40],"exercise":"drill-1","proposed":3,"rule":"contact"}])";
+  CampaignBundle b = sample_bundle();
+  b.revisions[2].answers[0].evidence = links;
+  const std::string text = write_bundle(b, "2026-11-26T00:00:00.000000Z");
+  const json j = json::parse(text);
+  ASSERT_TRUE(j["revisions"][2]["answers"][0]["evidence"].is_array());
+  EXPECT_EQ(j["revisions"][2]["answers"][0]["evidence"][0]["events"], json::array({12, 40}));
+  EXPECT_EQ(j["revisions"][2]["answers"][0]["evidence"][0]["rule"], "contact");
+  EXPECT_FALSE(j["revisions"][0]["answers"][0].contains("evidence")) << "absent when there is none";
+  auto back = read_bundle(text, "b.json");
+  ASSERT_TRUE(back.is_ok()) << back.status().to_string();
+  EXPECT_EQ(back->revisions[2].answers[0].evidence, links);
+  for (std::size_t i = 0; i < b.revisions.size(); ++i) EXPECT_EQ(back->revisions[i].answers, b.revisions[i].answers);
+  EXPECT_EQ(write_bundle(*back, "2026-11-26T00:00:00.000000Z"), text);
+  // revision_json (the evaluation API, `campaign revisions --format json`) says the same.
+  EXPECT_EQ(revision_json(b.revisions[2])["answers"][0]["evidence"], j["revisions"][2]["answers"][0]["evidence"]);
+}
+
+// Bundles written before migration 5 have no "evidence"; null and [] also mean none.
+TEST(Bundle, ABundleWithoutEvidenceOrWithAnEmptyOneReadsAsNone) {
+  auto r = read_edited([](json& j) {
+    j["revisions"][0]["answers"][0]["evidence"] = nullptr;
+    j["revisions"][0]["answers"][1]["evidence"] = json::array();
+  });
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  for (const auto& rev : r->revisions) {
+    for (const auto& a : rev.answers) EXPECT_EQ(a.evidence, "") << a.item;
+  }
+}
+
+TEST(Bundle, EvidenceThatIsNotAnArrayIsNamedByPath) {
+  expect_refused(read_edited([](json& j) { j["revisions"][0]["answers"][1]["evidence"] = "drill-1"; }),
+                 "revisions[0].answers[1].evidence", "array");
+  expect_refused(read_edited([](json& j) { j["revisions"][2]["answers"][0]["evidence"] = {{"rule", "contact"}}; }),
+                 "revisions[2].answers[0].evidence", "array");
+}
+
 TEST(Bundle, ASyntaxErrorGivesLineAndCharacterColumn) {
   auto r = read_bundle("{\"schema\": \"kunren.bundle/1\",\n \"campaign\": 「}", "b.json");
   ASSERT_FALSE(r.is_ok());

@@ -120,6 +120,11 @@ class Migration : public ::testing::TestWithParam<std::string> {
           "hash) VALUES ('x1', 1, ?, ?, ?, ?, ?, ?, ?, ?)",
           {e.at, e.scenario_ms, e.actor, e.role, e.kind, e.payload, e.prev_hash, e.hash});
     }
+    if (version >= 5) {
+      run("INSERT INTO org_document (org_id, kind, no, content, author, created_at) "
+          "VALUES ('org-a', 'contact-tree', 1, '{\"entries\":[]}', 'user:alice', ?)",
+          {std::string(k_then)});
+    }
     return url;
   }
 
@@ -188,7 +193,7 @@ TEST_P(Migration, EveryOlderSchemaWithDataUpgradesAndKeepsItsData) {
     } else {
       EXPECT_EQ(campaign->coordinators, std::vector<std::string>{"alice"});
     }
-    EXPECT_TRUE(s.list_exercises()->empty());
+    EXPECT_EQ(s.list_exercises()->size(), version >= 4 ? 1u : 0u);
     if (version >= 2) {
       ASSERT_TRUE(s.set_campaign_coordinators("c1", {"alice"}, k_actor).is_ok());
       EXPECT_EQ(s.get_campaign("c1")->coordinators, std::vector<std::string>{"alice"});
@@ -312,6 +317,9 @@ TEST_P(Migration, AppendOnlyTablesRefuseUpdateAndDelete) {
       "DELETE FROM audit_log",
       "UPDATE exercise_event SET payload = '{}'",
       "DELETE FROM exercise_event",
+      "UPDATE answer SET evidence = '[]'",
+      "UPDATE org_document SET content = '{}'",
+      "DELETE FROM org_document",
   };
   if (GetParam() == "sqlite") {
     // Straight through the SQLite C API on the file, not through kunren.
@@ -335,6 +343,7 @@ TEST_P(Migration, AppendOnlyTablesRefuseUpdateAndDelete) {
     }
     EXPECT_FALSE(db->exec("TRUNCATE revision CASCADE").is_ok());
     EXPECT_FALSE(db->exec("TRUNCATE exercise_event").is_ok());
+    EXPECT_FALSE(db->exec("TRUNCATE org_document").is_ok());
   }
   // Everything is still there.
   auto store = open(url, false);
@@ -348,6 +357,80 @@ TEST_P(Migration, AppendOnlyTablesRefuseUpdateAndDelete) {
   ASSERT_TRUE(events.is_ok()) << events.status().to_string();
   ASSERT_EQ(events->size(), 1u);
   EXPECT_EQ(model::verify_chain(*events), std::nullopt);
+  auto documents = (*store)->org_document_history("org-a", "contact-tree");
+  ASSERT_TRUE(documents.is_ok()) << documents.status().to_string();
+  ASSERT_EQ(documents->size(), 1u);
+  EXPECT_EQ(documents->front().content, R"({"entries":[]})");
+}
+
+// Migration 5 adds preparedness records and answer evidence to a database at
+// schema 4, keeping everything it held: the old answers carry no evidence
+// (and are still append-only, the new column included), new answers keep
+// theirs, and records are saved and read on the old organisation.
+TEST_P(Migration, MigrationFiveAddsRecordsAndEvidenceToADatabaseAtFourAndKeepsItsData) {
+  const std::string url = database_at(4);
+  auto opened = open(url, true);
+  ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+  Store& s = **opened;
+  auto info = s.schema_info();
+  ASSERT_TRUE(info.is_ok());
+  ASSERT_GE(info->applied.size(), 5u);
+  EXPECT_EQ(info->applied[4].version, 5);
+  EXPECT_EQ(info->applied[4].name, "preparedness records, answer evidence");
+
+  // What version 4 held is all there.
+  auto revs = s.latest_revisions("c1", {});
+  ASSERT_TRUE(revs.is_ok()) << revs.status().to_string();
+  ASSERT_EQ(revs->size(), 1u);
+  EXPECT_EQ(revs->front().answers, (std::vector<Answer>{{"Q1", 2, "タブ\tと改行\nのコメント"}}));
+  EXPECT_EQ(revs->front().answers[0].evidence, "") << "an answer from before migration 5 has no evidence";
+  EXPECT_EQ(s.get_campaign("c1")->coordinators, std::vector<std::string>{"alice"});
+  auto events = s.list_exercise_events("x1");
+  ASSERT_TRUE(events.is_ok()) << events.status().to_string();
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ(model::verify_chain(*events), std::nullopt);
+  EXPECT_EQ(s.get_exercise("x1")->participants, (std::vector<ExerciseParticipant>{{"alice", "ot-lead"}}));
+  EXPECT_EQ(s.list_audit({})->size(), 1u);
+
+  // The new column and table work.
+  const std::string links = R"([{"events":[1],"exercise":"x1","proposed":2,"rule":"contact"}])";
+  auto appended = s.append_revisions(
+      "c1", {NewRevision{"org-a", RevisionState::kSubmitted, {{"Q1", 2, "タブ\tと改行\nのコメント", false, links}}}},
+      nullptr, k_actor);
+  ASSERT_TRUE(appended.is_ok()) << appended.status().to_string();
+  EXPECT_EQ(appended->created, 1u) << "evidence alone makes a new revision";
+  auto history = s.revision_history("c1", "org-a");
+  ASSERT_TRUE(history.is_ok());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ(history->back().answers.at(0).evidence, links);
+  EXPECT_EQ(history->front().answers.at(0).evidence, "");
+  auto saved = s.append_org_document("org-a", "poc-sheet", 0, R"({"plant":"第1工場"})", k_actor);
+  ASSERT_TRUE(saved.is_ok()) << saved.status().to_string();
+  EXPECT_EQ(saved->no, 1);
+  auto latest = s.latest_org_document("org-a", "poc-sheet");
+  ASSERT_TRUE(latest.is_ok());
+  ASSERT_TRUE(latest->has_value());
+  EXPECT_EQ((*latest)->content, R"({"plant":"第1工場"})");
+
+  auto db = raw(url);
+  ASSERT_NE(db, nullptr);
+  for (const char* sql : {"UPDATE answer SET evidence = '[]'", "UPDATE org_document SET author = 'x'",
+                          "DELETE FROM org_document"}) {
+    auto status = db->exec(sql);
+    EXPECT_FALSE(status.is_ok()) << sql;
+    EXPECT_NE(status.message().find("append-only"), std::string::npos) << sql << ": " << status.message();
+  }
+  EXPECT_FALSE(db->execute("INSERT INTO org_document (org_id, kind, no, content, author, created_at) VALUES "
+                           "('ghost', 'criteria', 1, '{}', 'x', '')")
+                   .is_ok());
+  EXPECT_FALSE(db->execute("INSERT INTO org_document (org_id, kind, no, content, author, created_at) VALUES "
+                           "('org-a', 'poc-sheet', 1, '{}', 'x', '')")
+                   .is_ok())
+      << "(org, kind, no) is the key";
+  EXPECT_FALSE(db->execute("INSERT INTO org_document (org_id, kind, no, content, author, created_at) VALUES "
+                           "('org-a', 'criteria', 0, '{}', 'x', '')")
+                   .is_ok())
+      << "numbers start at 1";
 }
 
 // Migration 4 adds the exercise tables to a database at schema 3, keeping

@@ -353,5 +353,99 @@ TEST_P(StoreThreads, EightWritersOnOverlappingOrganisationsLoseNoAcknowledgedRev
   }
 }
 
+// Saves of one preparedness record (OrgDocument) take turns: of writers that
+// all loaded the same revision exactly one is written, every other one is
+// told "stale" (SQLite may also say "busy"); writers that reload and retry
+// end with revisions 1..n, every acknowledged save among them.
+TEST_P(StoreThreads, WritersSavingTheSameRecordFromTheSameRevisionCannotBothSucceed) {
+  constexpr std::size_t k_writers = 6, k_rounds = 8;
+  FreshStores stores(GetParam());
+  const std::string url = stores.new_url();
+  {
+    auto opened = FreshStores::open(url);
+    ASSERT_TRUE(opened) << opened.status().to_string();
+    ASSERT_TRUE(kunren::testing::succeeded((*opened)->put_orgs({{"org-a", "A", {}, {}, {}, {}}}, k_actor)));
+  }
+  std::vector<std::unique_ptr<Store>> own;
+  for (std::size_t w = 0; w < k_writers; ++w) {
+    auto opened = open_store(url);
+    ASSERT_TRUE(opened) << opened.status().to_string();
+    own.push_back(std::move(opened).value());
+  }
+  auto content = [](const std::string& tag) { return fmt::format(R"({{"items":[],"tag":"{}"}})", tag); };
+  auto retryable = [](const std::string& message) {
+    return message.find("stale") != std::string::npos || message.find("busy") != std::string::npos;
+  };
+  {
+    std::latch start(static_cast<std::ptrdiff_t>(k_writers));
+    std::mutex mutex;
+    std::size_t won = 0;
+    std::vector<std::string> others;
+    std::vector<std::thread> threads;
+    for (std::size_t w = 0; w < k_writers; ++w) {
+      threads.emplace_back([&, w] {
+        start.arrive_and_wait();
+        auto r = own[w]->append_org_document("org-a", "improvement-plan", 0, content(std::to_string(w)), k_actor);
+        std::lock_guard lock(mutex);
+        if (r) {
+          ++won;
+        } else {
+          others.push_back(r.status().to_string());
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(won, 1u);
+    for (const auto& message : others) EXPECT_TRUE(retryable(message)) << message;
+  }
+  std::latch start(static_cast<std::ptrdiff_t>(k_writers));
+  std::mutex mutex;
+  std::set<std::string> acknowledged;
+  std::vector<std::string> failures;
+  std::vector<std::thread> threads;
+  for (std::size_t w = 0; w < k_writers; ++w) {
+    threads.emplace_back([&, w] {
+      start.arrive_and_wait();
+      for (std::size_t round = 0; round < k_rounds; ++round) {
+        const std::string text = content(fmt::format("{}-{}", w, round));
+        for (int attempt = 0; attempt < 1000; ++attempt) {
+          auto latest = own[w]->latest_org_document("org-a", "improvement-plan");
+          if (!latest) continue;
+          auto r = own[w]->append_org_document("org-a", "improvement-plan", *latest ? (**latest).no : 0, text,
+                                               k_actor);
+          std::lock_guard lock(mutex);
+          if (r) {
+            acknowledged.insert(r->content);
+            break;
+          }
+          if (!retryable(r.status().to_string())) {
+            failures.push_back(r.status().to_string());
+            break;
+          }
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  own.clear();
+  EXPECT_TRUE(failures.empty()) << failures.front();
+  auto opened = open_store(url);
+  ASSERT_TRUE(opened) << opened.status().to_string();
+  auto history = (*opened)->org_document_history("org-a", "improvement-plan");
+  ASSERT_TRUE(history) << history.status().to_string();
+  ASSERT_EQ(history->size(), 1 + k_writers * k_rounds);
+  std::set<std::string> stored;
+  for (std::size_t i = 0; i < history->size(); ++i) {
+    EXPECT_EQ((*history)[i].no, static_cast<int>(i) + 1);
+    if (i > 0) EXPECT_LE((*history)[i - 1].created_at, (*history)[i].created_at);
+    stored.insert((*history)[i].content);
+  }
+  EXPECT_EQ(acknowledged.size(), k_writers * k_rounds);
+  for (const auto& text : acknowledged) EXPECT_EQ(stored.count(text), 1u) << text;
+  auto audit = (*opened)->list_audit({"org-document", "org-a/improvement-plan", 0});
+  ASSERT_TRUE(audit);
+  EXPECT_EQ(audit->size(), history->size()) << "one entry per written revision, none for a refused one";
+}
+
 }  // namespace
 }  // namespace kunren::store

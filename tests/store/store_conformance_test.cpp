@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <kunren/model/preparedness.hpp>
 #include <kunren/model/responses.hpp>
 #include <kunren/store/backends.hpp>
 #include <kunren/store/sql.hpp>
@@ -106,9 +107,18 @@ std::string dump(Store& s) {
         out << " revision " << r.id << '|' << r.org << '|' << r.no << '|' << to_string(r.state) << '|' << r.author
             << '|' << r.created_at << '|' << r.import_id;
         for (const auto& a : r.answers) {
-          out << ' ' << a.item << '=' << int(a.choice) << '/' << a.comment << (a.review ? "/review" : "");
+          out << ' ' << a.item << '=' << int(a.choice) << '/' << a.comment << (a.review ? "/review" : "") << '/'
+              << a.evidence;
         }
         out << '\n';
+      }
+    }
+  }
+  for (const auto& o : orgs) {
+    for (model::PrepKind kind : model::all_prep_kinds()) {
+      for (const auto& d : got(s.org_document_history(o.id, model::to_string(kind)))) {
+        out << "document " << d.org << '|' << d.kind << '|' << d.no << '|' << d.content << '|' << d.author << '|'
+            << d.created_at << '\n';
       }
     }
   }
@@ -1416,8 +1426,13 @@ TEST_P(StoreConformance, TheAuditEntryHasTheTimeOfWhatItRecords) {
 
 // --- bundles -------------------------------------------------------------------------
 
-// A campaign with drafts, resubmissions, an import, comments and answers
-// marked for review.
+// Two drill links, as exercise::evidence_link writes them (keys sorted, compact).
+const std::string k_links =
+    R"([{"events":[12,40],"exercise":"drill-1","proposed":3,"rule":"contact"},)"
+    R"({"events":[],"exercise":"drill-2","proposed":0,"rule":"decision"}])";
+
+// A campaign with drafts, resubmissions, an import, comments, answers
+// marked for review and one answer with drill evidence.
 void fill_bundle_world(StoreConformance& t) {
   t.put_orgs(4);
   ASSERT_OK(t.s().put_orgs({{"extra", "Unused", {}, {}, {}, {}}}, k_actor));
@@ -1426,7 +1441,8 @@ void fill_bundle_world(StoreConformance& t) {
   t.append({rev(org_id(0), {{"Q1", 1, {}}, {"O1", 0, "コメント"}}), rev(org_id(1), {{"Q2", 2, {}, true}}),
             rev(org_id(2), {{"Q3", 1, {}}, {"Q1", 0, {}, true}}, RevisionState::kDraft)},
            &source);
-  t.append({rev(org_id(2), {{"Q3", 2, {}}}), rev(org_id(0), {{"Q1", 2, {}}})});
+  // Drill evidence on one answer (migration 5), in the stored canonical form.
+  t.append({rev(org_id(2), {{"Q3", 2, {}}}), rev(org_id(0), {{"Q1", 2, {}, false, k_links}})});
   ASSERT_OK(t.s().set_campaign_state("c", CampaignState::kClosed, k_actor));
 }
 
@@ -1486,6 +1502,15 @@ TEST_P(StoreConformance, ExportThenRestoreIntoAFreshStoreRoundTrips) {
     marked += std::count_if(r.answers.begin(), r.answers.end(), [](const Answer& x) { return x.review; });
   }
   EXPECT_EQ(marked, 2u) << "the world has answers marked for review, compared below";
+  std::size_t evidenced = 0;
+  for (const auto& r : rb) {
+    for (const auto& x : r.answers) {
+      if (x.evidence.empty()) continue;
+      ++evidenced;
+      EXPECT_EQ(x.evidence, k_links) << "the drill links survive the bundle";
+    }
+  }
+  EXPECT_EQ(evidenced, 1u);
   for (std::size_t i = 0; i < ra.size(); ++i) {
     SCOPED_TRACE(ra[i].org + " #" + std::to_string(ra[i].no));
     EXPECT_EQ(rb[i].org, ra[i].org);
@@ -1846,6 +1871,251 @@ TEST_P(StoreConformance, LatestRevisionsCheckAsOfThenCampaignThenOrganisation) {
   q.as_of.clear();
   EXPECT_TRUE(fails_with(s().latest_revisions("nope", q).status(), ErrorKind::kNotFound, "nope"));
   EXPECT_TRUE(fails_with(s().latest_revisions("c", q).status(), ErrorKind::kNotFound, "ghost"));
+}
+
+// --- preparedness records (OrgDocument) ---------------------------------------------
+
+const char* k_tree = "contact-tree";
+
+std::string tree_content(int version) {
+  return json{{"entries", json::array({{{"id", "plant-manager"}, {"name", "工場長 " + std::to_string(version)}}})},
+              {"stale_after_days", 180}}
+      .dump();
+}
+
+TEST_P(StoreConformance, OrgDocumentsAreNumberedPerOrganisationAndKindAndReadBack) {
+  put_orgs(2);
+  const std::string org = org_id(0);
+  EXPECT_EQ(got(s().latest_org_document(org, k_tree)), std::nullopt) << "none yet";
+  EXPECT_TRUE(got(s().org_document_history(org, k_tree)).empty());
+
+  auto first = got(s().append_org_document(org, k_tree, 0, tree_content(1), Actor{"user:alice"}));
+  EXPECT_EQ(first.org, org);
+  EXPECT_EQ(first.kind, k_tree);
+  EXPECT_EQ(first.no, 1);
+  EXPECT_EQ(first.content, tree_content(1));
+  EXPECT_EQ(first.author, "user:alice");
+  EXPECT_TRUE(is_canonical_time(first.created_at)) << first.created_at;
+  auto second = got(s().append_org_document(org, k_tree, 1, tree_content(2), k_actor));
+  EXPECT_EQ(second.no, 2);
+  EXPECT_GE(second.created_at, first.created_at);
+  // Other kinds and other organisations are numbered on their own.
+  EXPECT_EQ(got(s().append_org_document(org, "criteria", 0, R"({"points":[]})", k_actor)).no, 1);
+  EXPECT_EQ(got(s().append_org_document(org_id(1), k_tree, 0, tree_content(9), k_actor)).no, 1);
+
+  auto latest = got(s().latest_org_document(org, k_tree));
+  ASSERT_TRUE(latest.has_value());
+  EXPECT_EQ(latest->no, 2);
+  EXPECT_EQ(latest->content, tree_content(2));
+  EXPECT_EQ(latest->author, "cli:test");
+  EXPECT_EQ(latest->created_at, second.created_at);
+  auto one = got(s().get_org_document(org, k_tree, 1));
+  EXPECT_EQ(one.content, tree_content(1));
+  EXPECT_EQ(one.author, "user:alice");
+  EXPECT_EQ(one.created_at, first.created_at);
+  auto history = got(s().org_document_history(org, k_tree));
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].no, 1);
+  EXPECT_EQ(history[1].no, 2);
+  EXPECT_EQ(history[0].content, tree_content(1));
+  EXPECT_EQ(history[1].content, tree_content(2));
+  EXPECT_EQ(got(s().org_document_history(org_id(1), k_tree)).at(0).content, tree_content(9));
+  EXPECT_EQ(got(s().latest_org_document(org_id(1), "criteria")), std::nullopt);
+  EXPECT_TRUE(fails_with(s().get_org_document(org, k_tree, 3).status(), ErrorKind::kNotFound, "revision 3"));
+  EXPECT_TRUE(fails_with(s().get_org_document(org, k_tree, 0).status(), ErrorKind::kNotFound, org));
+  // Content may span lines (it is JSON text), and keeps its bytes.
+  const std::string spaced = "{\n\t\"entries\": [],\r\n \"stale_after_days\": 30\n}";
+  EXPECT_EQ(got(s().append_org_document(org, k_tree, 2, spaced, k_actor)).content, spaced);
+  EXPECT_EQ(got(s().latest_org_document(org, k_tree))->content, spaced);
+}
+
+TEST_P(StoreConformance, AnOrgDocumentSaveBasedOnAnOlderRevisionIsStaleAndWritesNothing) {
+  put_orgs(1);
+  const std::string org = org_id(0);
+  ASSERT_OK(s().append_org_document(org, k_tree, 0, tree_content(1), k_actor));
+  const auto before = dump(s());
+  // Two editors loaded "none yet"; the first one saved.
+  auto stale = s().append_org_document(org, k_tree, 0, tree_content(2), k_actor);
+  EXPECT_TRUE(fails_with(stale.status(), ErrorKind::kConflict, "stale"));
+  EXPECT_TRUE(fails_with(stale.status(), ErrorKind::kConflict, "revision 1 is the latest"));
+  EXPECT_EQ(stale.status().where().field, "expected_no");
+  EXPECT_TRUE(fails_with(s().append_org_document(org, k_tree, 2, tree_content(2), k_actor).status(),
+                         ErrorKind::kConflict, "stale"))
+      << "a revision that does not exist yet";
+  EXPECT_EQ(dump(s()), before);
+  EXPECT_EQ(got(s().append_org_document(org, k_tree, 1, tree_content(2), k_actor)).no, 2);
+}
+
+TEST_P(StoreConformance, OrgDocumentCallsCheckKindAndContentThenOrganisationThenNumber) {
+  put_orgs(1);
+  const std::string org = org_id(0);
+  ASSERT_OK(s().append_org_document(org, k_tree, 0, tree_content(1), k_actor));
+  const auto before = dump(s());
+  auto refused = [&](const Status& st, ErrorKind kind, std::string_view words, std::string_view field) {
+    EXPECT_TRUE(fails_with(st, kind, words));
+    EXPECT_EQ(st.where().field, field) << st.to_string();
+    EXPECT_EQ(dump(s()), before) << words;
+  };
+  // An unknown kind, on every method, before the organisation.
+  for (const std::string who : {org, std::string("ghost")}) {
+    refused(s().append_org_document(who, "phone-book", 1, tree_content(2), k_actor).status(), ErrorKind::kBadInput,
+            "'phone-book'", "kind");
+    refused(s().latest_org_document(who, "phone-book").status(), ErrorKind::kBadInput, "'phone-book'", "kind");
+    refused(s().get_org_document(who, "Contact-Tree", 1).status(), ErrorKind::kBadInput, "'Contact-Tree'", "kind");
+    refused(s().org_document_history(who, "").status(), ErrorKind::kBadInput, "contact-tree", "kind");
+  }
+  // Content that is not a JSON object, before the organisation.
+  for (const std::string content : {"[1, 2]", "\"text\"", "{\"a\": ", "", "null"}) {
+    refused(s().append_org_document(org, k_tree, 1, content, k_actor).status(), ErrorKind::kBadInput, "JSON object",
+            "content");
+    refused(s().append_org_document("ghost", k_tree, 1, content, k_actor).status(), ErrorKind::kBadInput, "JSON object",
+            "content");
+  }
+  EXPECT_TRUE(fails_with(s().append_org_document(org, k_tree, 1, std::string("{\"a\":\"x\0y\"}", 11), k_actor).status(),
+                         ErrorKind::kBadInput, "control character"));
+  EXPECT_TRUE(fails_with(s().append_org_document(org, k_tree, 1, "{\"a\":\"\xff\"}", k_actor).status(),
+                         ErrorKind::kBadInput, "UTF-8"));
+  EXPECT_TRUE(fails_with(s().append_org_document(org, k_tree, 1, tree_content(2), Actor{"cli:\x1b"}).status(),
+                         ErrorKind::kBadInput, "actor"));
+  refused(s().append_org_document(org, k_tree, -1, tree_content(2), k_actor).status(), ErrorKind::kBadInput, "-1",
+          "expected_no");
+  // Then the organisation, on every method.
+  refused(s().append_org_document("ghost", k_tree, 0, tree_content(2), k_actor).status(), ErrorKind::kNotFound, "'ghost'", "");
+  refused(s().latest_org_document("ghost", k_tree).status(), ErrorKind::kNotFound, "'ghost'", "");
+  refused(s().get_org_document("ghost", k_tree, 1).status(), ErrorKind::kNotFound, "'ghost'", "");
+  refused(s().org_document_history("ghost", k_tree).status(), ErrorKind::kNotFound, "'ghost'", "");
+  // Then the number.
+  refused(s().append_org_document(org, k_tree, 0, tree_content(2), k_actor).status(), ErrorKind::kConflict, "stale",
+          "expected_no");
+  EXPECT_EQ(dump(s()), before);
+  // Every kind of model::PrepKind is known.
+  for (model::PrepKind kind : model::all_prep_kinds()) {
+    EXPECT_OK(s().latest_org_document(org, model::to_string(kind)));
+  }
+}
+
+TEST_P(StoreConformance, AnOrgDocumentSaveIsAuditedInItsTransaction) {
+  put_orgs(1);
+  const std::size_t before = audit_count();
+  auto d = got(s().append_org_document(org_id(0), "improvement-plan", 0, R"({"items":[]})", Actor{"user:bob"}));
+  auto d2 = got(s().append_org_document(org_id(0), "improvement-plan", 1, R"({"items":[],"x":1})", k_actor));
+  ASSERT_EQ(audit_count(), before + 2);
+  auto entries = got(s().list_audit({"org-document", org_id(0) + "/improvement-plan", 0}));
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].action, "document.save");
+  EXPECT_EQ(entries[0].actor, "user:bob");
+  EXPECT_EQ(entries[0].object_type, "org-document");
+  EXPECT_EQ(entries[0].object_id, "org0000/improvement-plan");
+  EXPECT_EQ(json::parse(entries[0].detail), (json{{"no", 1}}));
+  EXPECT_EQ(entries[0].at, d.created_at) << "one transaction, one time";
+  EXPECT_EQ(json::parse(entries[1].detail), (json{{"no", 2}}));
+  EXPECT_EQ(entries[1].at, d2.created_at);
+  // A refused save writes no entry.
+  EXPECT_FALSE(s().append_org_document(org_id(0), "improvement-plan", 1, R"({"items":[]})", k_actor).is_ok());
+  EXPECT_EQ(audit_count(), before + 2);
+}
+
+// The SQL backends also refuse, with triggers, any change of a stored
+// revision made behind the store's back.
+TEST_P(StoreConformance, StoredOrgDocumentsRefuseUpdateAndDeleteOnTheSqlBackends) {
+  if (GetParam() == "memory") GTEST_SKIP() << "the fake has no SQL to go around it";
+  const std::string url = m_stores.new_url();
+  {
+    auto store = got(FreshStores::open(url));
+    ASSERT_NE(store, nullptr);
+    ASSERT_OK(store->put_orgs({{"a", "A", {}, {}, {}, {}}}, k_actor));
+    ASSERT_OK(store->append_org_document("a", k_tree, 0, tree_content(1), k_actor));
+    ASSERT_OK(store->append_org_document("a", k_tree, 1, tree_content(2), k_actor));
+  }
+  auto db = GetParam() == "sqlite" ? sql::open_sqlite_connection(kunren::testing::sqlite_path_of(url), false, 2000)
+                                   : sql::open_postgres_connection(url, 5);
+  ASSERT_OK(db);
+  if (GetParam() == "sqlite") ASSERT_OK((*db)->exec("PRAGMA foreign_keys=ON"));  // as the store opens it
+  for (const char* statement :
+       {"UPDATE org_document SET content = '{}' WHERE no = 1", "UPDATE org_document SET no = 3 WHERE no = 2",
+        "UPDATE org_document SET author = 'someone else'", "DELETE FROM org_document WHERE no = 2",
+        "DELETE FROM org_document"}) {
+    auto status = (*db)->exec(statement);
+    EXPECT_FALSE(status.is_ok()) << statement;
+    EXPECT_NE(status.message().find("append-only"), std::string::npos) << statement << ": " << status.message();
+  }
+  if (GetParam() == "postgresql") EXPECT_FALSE((*db)->exec("TRUNCATE org_document").is_ok());
+  // A row for an organisation that does not exist is refused too.
+  EXPECT_FALSE((*db)->execute("INSERT INTO org_document (org_id, kind, no, content, author, created_at) VALUES "
+                              "('ghost', 'criteria', 1, '{}', 'x', '2026-01-01T00:00:00.000000Z')")
+                   .is_ok());
+  db->reset();
+  auto store = got(open_store(url));
+  ASSERT_NE(store, nullptr);
+  auto history = got(store->org_document_history("a", k_tree));
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].content, tree_content(1));
+  EXPECT_EQ(history[1].content, tree_content(2));
+}
+
+// --- drill evidence on answers (Answer::evidence) -------------------------------------
+
+TEST_P(StoreConformance, AnswerEvidenceIsStoredReadBackAndCountsAsAChange) {
+  mini_world(3);
+  const std::vector<Answer> answers = {{"Q1", 2, {}, false, k_links}, {"Q2", 1, "見た", false, {}}};
+  EXPECT_EQ(append({rev(org_id(0), answers), rev(org_id(1), {{"Q1", 2, {}}})}).created, 2u);
+  EXPECT_EQ(got(s().revision_history("c", org_id(0))).at(0).answers, answers);
+  EXPECT_EQ(got(s().latest_revisions("c")).at(0).answers, answers);
+  // The same evidence is unchanged; evidence added, changed or removed is a new revision.
+  EXPECT_EQ(append({rev(org_id(0), answers)}).unchanged, 1u);
+  const std::string fewer = R"([{"events":[12],"exercise":"drill-1","proposed":3,"rule":"contact"}])";
+  auto changed = answers;
+  changed[0].evidence = fewer;
+  auto r = append({rev(org_id(0), changed), rev(org_id(1), {{"Q1", 2, {}, false, k_links}})});
+  EXPECT_EQ(r.created, 2u);
+  EXPECT_EQ(r.unchanged, 0u);
+  changed[0].evidence.clear();
+  EXPECT_EQ(append({rev(org_id(0), changed)}).created, 1u);
+  auto history = got(s().revision_history("c", org_id(0)));
+  ASSERT_EQ(history.size(), 3u);
+  EXPECT_EQ(history[0].answers[0].evidence, k_links) << "the earlier revision keeps its evidence";
+  EXPECT_EQ(history[1].answers[0].evidence, fewer);
+  EXPECT_EQ(history[2].answers[0].evidence, "");
+  EXPECT_EQ(history[2].answers[0].choice, 2);
+  EXPECT_EQ(got(s().revision_history("c", org_id(1))).back().answers[0].evidence, k_links);
+}
+
+TEST_P(StoreConformance, AnswerEvidenceIsKeptInOneCanonicalForm) {
+  mini_world(1);
+  // Spaces, newlines and key order do not matter; [] is no evidence.
+  const std::string loose = "[ {\"rule\": \"contact\",\n \"proposed\": 3, \"exercise\": \"drill-1\", \"events\": [12, 40]},"
+                            " {\"rule\":\"decision\",\"exercise\":\"drill-2\",\"events\":[],\"proposed\":0} ]";
+  append({rev(org_id(0), {{"Q1", 2, {}, false, loose}, {"Q2", 1, {}, false, "[]"}})});
+  auto stored = got(s().latest_revisions("c")).at(0).answers;
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored[0].evidence, k_links);
+  EXPECT_EQ(stored[1].evidence, "");
+  EXPECT_EQ(canonical_evidence(loose), k_links);
+  EXPECT_EQ(canonical_evidence("[]"), "");
+  EXPECT_EQ(append({rev(org_id(0), {{"Q1", 2, {}, false, k_links}, {"Q2", 1, {}}})}).unchanged, 1u)
+      << "the same links in the canonical form are no change";
+}
+
+TEST_P(StoreConformance, AnswerEvidenceThatIsNotAJsonArrayIsBadInputNamingTheItemAndWritesNothing) {
+  mini_world(2);
+  append({rev(org_id(0), {{"Q1", 1, {}}})});
+  const auto before = dump(s());
+  for (const std::string& evidence : std::vector<std::string>{"{\"exercise\":\"d\"}", "not json", "[1, 2", "42",
+                                                             std::string("[\"a\0\"]", 6), "[\"\xff\"]"}) {
+    SCOPED_TRACE(evidence);
+    auto st = s().append_revisions("c", {rev(org_id(1), {{"Q1", 1, {}}}), rev(org_id(0), {{"Q2", 2, {}, false, evidence}})},
+                                   nullptr, k_actor)
+                  .status();
+    EXPECT_TRUE(fails_with(st, ErrorKind::kBadInput, "evidence on item 'Q2'"));
+    EXPECT_EQ(st.where().field, "Q2.evidence");
+    EXPECT_EQ(dump(s()), before);
+  }
+  // Restoring a bundle checks it the same way.
+  auto bundle = got(s().export_campaign("c"));
+  bundle.campaign.id = "c-copy";
+  bundle.revisions.back().answers.back().evidence = "{}";
+  EXPECT_TRUE(fails_with(s().restore_campaign(bundle, k_actor), ErrorKind::kBadInput, "evidence"));
+  EXPECT_EQ(dump(s()), before);
 }
 
 // --- backup --------------------------------------------------------------------------

@@ -14,6 +14,13 @@
 // A request without "base_revision" is not checked (scripts that replace a
 // draft on purpose); the evaluation form always sends it.
 //
+// Drill evidence. An answer may carry the links an accepted drill proposal
+// left (store::Answer::evidence, shown as the array "evidence" of each
+// answer). A save whose answer object has no "evidence" key keeps the links
+// the latest revision had for that item, so editing an answer in the form
+// does not lose them; "evidence": [] (or null) removes them; a submission
+// copies the draft's answers, links included.
+//
 // Who may do what is decided by authorize() alone: kViewDraft to read the
 // working evaluation, kEditDraft to save, kSubmitEvaluation to submit,
 // kViewSubmissions for the history. Drafts stay with those who may see
@@ -25,6 +32,7 @@
 #include <array>
 #include <charconv>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -134,14 +142,39 @@ HttpResponse get_evaluation(ApiContext& c, const HttpRequest& r, const RoutePara
   return evaluation_json(*who.db, campaign.id, p.at("org"), 200);
 }
 
-// {"answers": [{"item": "IMP-P0-01", "choice": 2, "comment": "…", "review": true}, …]},
+// The answers of a save, and the items whose answer object had no
+// "evidence" key: those keep the evidence of the latest revision.
+struct SavedAnswers {
+  std::vector<store::Answer> answers;
+  std::set<std::string> keep_evidence;
+};
+
+// "evidence" of one answer: an array of link objects (exercise/proposals.hpp
+// evidence_link), stored as canonical JSON text; [] or null = none.
+std::optional<HttpResponse> evidence_of(const json& value, const std::string& field, std::string& out) {
+  if (value.is_null()) return std::nullopt;
+  if (!value.is_array()) {
+    return HttpResponse::error(422, "bad_input", "'evidence' must be an array of link objects, or []", field);
+  }
+  for (std::size_t j = 0; j < value.size(); ++j) {
+    if (!value[j].is_object()) {
+      return HttpResponse::error(422, "bad_input", "each evidence link must be an object",
+                                 fmt::format("{}[{}]", field, j));
+    }
+  }
+  if (!value.empty()) out = value.dump();
+  return std::nullopt;
+}
+
+// {"answers": [{"item": "IMP-P0-01", "choice": 2, "comment": "…", "review": true,
+//   "evidence": [{"exercise": "…", …}]}, …]},
 // checked against the campaign's checklist so that every mistake names its field.
-std::variant<std::vector<store::Answer>, HttpResponse> answers_of(const json& body, const model::Checklist& checklist) {
+std::variant<SavedAnswers, HttpResponse> answers_of(const json& body, const model::Checklist& checklist) {
   auto list = body.find("answers");
   if (list == body.end() || !list->is_array()) {
     return HttpResponse::error(422, "bad_input", "'answers' must be an array", "answers");
   }
-  std::vector<store::Answer> answers;
+  SavedAnswers saved;
   std::set<std::string> seen;
   std::size_t i = 0;
   for (const auto& a : *list) {
@@ -181,10 +214,29 @@ std::variant<std::vector<store::Answer>, HttpResponse> answers_of(const json& bo
       }
       answer.review = a["review"].get<bool>();
     }
+    const bool keep_evidence = !a.contains("evidence");
+    if (!keep_evidence) {
+      if (auto refusal = evidence_of(a["evidence"], field + ".evidence", answer.evidence)) return *refusal;
+    }
     if (answer.choice == 0 && answer.comment.empty() && !answer.review) continue;  // nothing to keep for this item
-    answers.push_back(std::move(answer));
+    if (keep_evidence) saved.keep_evidence.insert(answer.item);
+    saved.answers.push_back(std::move(answer));
   }
-  return answers;
+  return saved;
+}
+
+// Each answer in `keep` takes the evidence its item had in `latest` (none
+// when the item had no answer there).
+void keep_evidence_of(const std::optional<store::Revision>& latest, const std::set<std::string>& keep,
+                      std::vector<store::Answer>& answers) {
+  if (!latest || keep.empty()) return;
+  std::map<std::string, const store::Answer*> before;
+  for (const auto& a : latest->answers) before.emplace(a.item, &a);
+  for (auto& a : answers) {
+    if (keep.count(a.item) == 0) continue;
+    auto it = before.find(a.item);
+    if (it != before.end()) a.evidence = it->second->evidence;
+  }
 }
 
 HttpResponse put_evaluation(ApiContext& c, const HttpRequest& r, const RouteParams& p) {
@@ -203,13 +255,17 @@ HttpResponse put_evaluation(ApiContext& c, const HttpRequest& r, const RoutePara
   auto base = base_revision_of(body);
   if (auto* refusal = std::get_if<HttpResponse>(&base)) return *refusal;
 
-  std::vector<store::Answer>& kept = std::get<std::vector<store::Answer>>(answers);
+  SavedAnswers& saved = std::get<SavedAnswers>(answers);
+  std::vector<store::Answer>& kept = saved.answers;
   std::sort(kept.begin(), kept.end(), [](const store::Answer& a, const store::Answer& b) { return a.item < b.item; });
 
   std::lock_guard<std::mutex> turn(evaluation_lock(campaign.id, org));
   auto latest = latest_revision(*who.db, campaign.id, org, true);
   if (!latest) return HttpResponse::from_status(latest.status());
   if (auto stale = refuse_if_stale(std::get<std::optional<int>>(base), *latest ? (*latest)->no : 0)) return *stale;
+  // The form does not send the drill's links back: an answer without
+  // "evidence" keeps what the latest revision had for its item.
+  keep_evidence_of(*latest, saved.keep_evidence, kept);
   // Saving exactly what was submitted (a change undone before the autosave)
   // is not a new draft: the evaluation stays "submitted".
   if (*latest && (*latest)->answers == kept) return evaluation_json(*who.db, campaign.id, org, 200);

@@ -40,13 +40,19 @@ Timestamp timestamp_after(const Timestamp& t);
 // was changed but kept its hash must not stand in for the real checklist.
 Result<std::shared_ptr<const model::Checklist>> checklist_of(const ChecklistRecord& record);
 
-// Answers sorted by item id: the form stored and compared.
+// Answers sorted by item id, each one's evidence canonical_evidence: the
+// form stored and compared.
 std::vector<Answer> normalized_answers(std::vector<Answer> answers);
+// Answer::evidence in the one form every backend stores: compact JSON with
+// keys sorted (nlohmann::json::dump()), and "" for an empty array. Text
+// that is not a JSON array comes back unchanged (check_new_revision refuses it).
+std::string canonical_evidence(const std::string& evidence);
 
 // Checks one revision against its campaign's checklist: every item known,
 // no item twice, choice in 0..k (0 only with a comment or a review mark), comments valid
-// UTF-8 without control characters other than tab and newline. BadInput
-// naming the organisation and item otherwise.
+// UTF-8 without control characters other than tab and newline, evidence empty
+// or a JSON array (field "ITEM.evidence"). BadInput naming the organisation
+// and item otherwise.
 Status check_new_revision(const model::Checklist& checklist, const NewRevision& revision);
 
 // The reason a campaign in `from` may not move to `to`, for a Conflict.
@@ -155,6 +161,25 @@ Timestamp event_time(Timestamp now, const Timestamp& last_at);
 std::vector<model::ExerciseEvent> chain_events(const std::vector<model::NewExerciseEvent>& events,
                                                std::int64_t last_seq, const std::string& last_hash,
                                                const Timestamp& at);
+
+// --- preparedness records: checks and messages every backend shares ---------------
+
+// The arguments of append_org_document that need no database, in the
+// contract's order: the org id and content as check_text (the content may
+// span lines), kind a model::PrepKind name (BadInput, field "kind"), content
+// a JSON object (BadInput, field "content"), expected_no >= 0 (BadInput,
+// field "expected_no").
+Status org_document_values_ok(const std::string& org, const std::string& kind, int expected_no,
+                              const std::string& content);
+// BadInput, field "kind", unless `kind` is a model::PrepKind name (the
+// readers check it before the organisation).
+Status org_document_kind_ok(const std::string& kind);
+// Conflict "stale" when the latest stored revision is not the expected one.
+Status org_document_stale(const std::string& org, const std::string& kind, int latest_no, int expected_no);
+// NotFound naming the organisation, the kind and the number.
+Status org_document_not_found(const std::string& org, const std::string& kind, int no);
+// The audit object id "ORG/kind".
+std::string org_document_object_id(const std::string& org, const std::string& kind);
 
 // --- restore_campaign, planned once for every backend -------------------------------
 

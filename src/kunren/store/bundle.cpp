@@ -27,6 +27,13 @@ nlohmann::ordered_json revision_json(const Revision& r) {
     json one = {{"item", a.item}, {"choice", a.choice == 0 ? json(nullptr) : json(a.choice)}};
     if (!a.comment.empty()) one["comment"] = a.comment;
     if (a.review) one["review"] = true;  // absent = not marked, as in bundles written before the flag
+    if (!a.evidence.empty()) {
+      // The stored text is a JSON array (check_new_revision); should a
+      // database have been changed behind the store's back, the text is kept
+      // as a string, which read_bundle then refuses by name.
+      json links = json::parse(a.evidence, nullptr, false);
+      one["evidence"] = links.is_discarded() ? json(a.evidence) : std::move(links);
+    }
     answers.push_back(std::move(one));
   }
   return {{"org", r.org},
@@ -150,6 +157,15 @@ class Reader {
     }
     if (!it->is_boolean()) return error(join(path, key), "expected true or false");
     out = it->get<bool>();
+    return Status::ok();
+  }
+  // Any JSON array, kept as its compact text; absent, null or [] = empty
+  // text, so that bundles written before the field existed still read.
+  Status json_array(const json& parent, const char* key, const std::string& path, std::string& out) const {
+    auto it = parent.find(key);
+    if (it == parent.end() || it->is_null()) return Status::ok();
+    if (!it->is_array()) return error(join(path, key), "expected an array");
+    if (!it->empty()) out = it->dump(-1, ' ', false, json::error_handler_t::strict);
     return Status::ok();
   }
   // An array of strings; absent or null = empty.
@@ -309,6 +325,7 @@ Result<CampaignBundle> read_bundle(std::string_view text, std::string_view filen
       ans.choice = static_cast<std::uint8_t>(choice);
       KUNREN_RETURN_IF_ERROR(r.text(a, "comment", apath, ans.comment, true));
       KUNREN_RETURN_IF_ERROR(r.boolean(a, "review", apath, ans.review));
+      KUNREN_RETURN_IF_ERROR(r.json_array(a, "evidence", apath, ans.evidence));
       rev.answers.push_back(std::move(ans));
     }
     b.revisions.push_back(std::move(rev));

@@ -13,11 +13,13 @@
 //    "organizations": [{"id", "name", "industry", "size", "pseudonym", "created_at"}],
 //    "imports":   [{"id", "filename", "sha256", "actor", "at", "revisions", "unchanged"}],
 //    "revisions": [{"org", "no", "state", "author", "created_at", "import",
-//                   "answers": [{"item", "choice", "comment"?, "review"?}]}]}
+//                   "answers": [{"item", "choice", "comment"?, "review"?, "evidence"?}]}]}
 //
 // Fields added after the first bundles were written, optional when read so
-// that those still import: "coordinators" (absent = none listed) and
-// "review" (written only when true; absent = not marked). The coordinators
+// that those still import: "coordinators" (absent = none listed), "review"
+// (written only when true; absent = not marked) and "evidence" (the drill
+// links of an answer, store::Answer::evidence, as a JSON array; written only
+// when there are any; absent, null or [] = none). The coordinators
 // are logins only: a bundle carries no users (see Store::restore_campaign).
 //
 // Reading checks the structure (every problem named by line:column and a

@@ -614,6 +614,51 @@ class MemoryStore final : public Store {
     return out;
   }
 
+  // --- preparedness records ---
+
+  Result<OrgDocument> append_org_document(const std::string& org, const std::string& kind, int expected_no,
+                                          const std::string& content, const Actor& actor) override {
+    KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+    KUNREN_RETURN_IF_ERROR(org_document_values_ok(org, kind, expected_no, content));
+    if (m_orgs.count(org) == 0) return org_not_found(org);
+    auto& history = m_documents[{org, kind}];
+    const int latest = history.empty() ? 0 : history.back().no;
+    KUNREN_RETURN_IF_ERROR(org_document_stale(org, kind, latest, expected_no));
+    // Never earlier than the revision before, as in SQL.
+    const Timestamp now = event_time(now_utc(), history.empty() ? Timestamp() : history.back().created_at);
+    OrgDocument d{org, kind, latest + 1, content, actor.name, now};
+    // Commit: nothing below can fail.
+    history.push_back(d);
+    audit(now, actor, "document.save", "org-document", org_document_object_id(org, kind), json{{"no", d.no}});
+    return d;
+  }
+
+  Result<std::optional<OrgDocument>> latest_org_document(const std::string& org, const std::string& kind) override {
+    KUNREN_RETURN_IF_ERROR(org_document_kind_ok(kind));
+    if (m_orgs.count(org) == 0) return org_not_found(org);
+    auto it = m_documents.find({org, kind});
+    if (it == m_documents.end() || it->second.empty()) return std::optional<OrgDocument>();
+    return std::optional<OrgDocument>(it->second.back());
+  }
+
+  Result<OrgDocument> get_org_document(const std::string& org, const std::string& kind, int no) override {
+    KUNREN_RETURN_IF_ERROR(org_document_kind_ok(kind));
+    if (m_orgs.count(org) == 0) return org_not_found(org);
+    auto it = m_documents.find({org, kind});
+    if (it == m_documents.end() || no < 1 || static_cast<std::size_t>(no) > it->second.size()) {
+      return org_document_not_found(org, kind, no);
+    }
+    return it->second[static_cast<std::size_t>(no) - 1];
+  }
+
+  Result<std::vector<OrgDocument>> org_document_history(const std::string& org, const std::string& kind) override {
+    KUNREN_RETURN_IF_ERROR(org_document_kind_ok(kind));
+    if (m_orgs.count(org) == 0) return org_not_found(org);
+    auto it = m_documents.find({org, kind});
+    if (it == m_documents.end()) return std::vector<OrgDocument>();
+    return it->second;
+  }
+
   Status backup(const std::string& path) override {
     (void)path;
     return Status::conflict("the memory store cannot be backed up; it lives only as long as the process");
@@ -688,6 +733,8 @@ class MemoryStore final : public Store {
   std::vector<AuditEntry> m_audit;  // id = position + 1
   std::map<std::string, ExerciseRecord> m_exercises;
   std::map<std::string, std::vector<model::ExerciseEvent>> m_events;  // by exercise id, by seq
+  // (org, kind) → revisions; revision no = position + 1.
+  std::map<std::pair<std::string, std::string>, std::vector<OrgDocument>> m_documents;
   std::optional<Timestamp> m_call_time;  // set while append_revisions registers organisations
 };
 

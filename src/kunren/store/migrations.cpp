@@ -225,6 +225,28 @@ CREATE TABLE exercise_event (
 );
 )",
        {"exercise_event"}},
+      // Preparedness records (model/preparedness.hpp) and the drill evidence
+      // of an answer. org_document is append-only like revision: a save is
+      // a new row numbered per (org, kind). kind has no CHECK: the kinds are
+      // model::PrepKind's, checked by the store, and a later kind must not
+      // need a migration. answer.evidence is added like answer.review
+      // (migration 3): a constant default, no row changed, old answers read
+      // as carrying no evidence.
+      {5,
+       "preparedness records, answer evidence",
+       R"(
+ALTER TABLE answer ADD COLUMN evidence {TEXT} NOT NULL DEFAULT '';
+CREATE TABLE org_document (
+  org_id {TEXT} NOT NULL REFERENCES organization (id),
+  kind {TEXT} NOT NULL,
+  no INTEGER NOT NULL CHECK (no >= 1),
+  content {TEXT} NOT NULL,
+  author {TEXT} NOT NULL,
+  created_at {TEXT} NOT NULL,
+  PRIMARY KEY (org_id, kind, no)
+);
+)",
+       {"org_document"}},
   };
   return k_steps;
 }

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <kunren/model/exercise.hpp>
+#include <kunren/model/preparedness.hpp>
 #include <kunren/model/responses.hpp>
 #include <kunren/store/backends.hpp>
 #include <kunren/util/sha256.hpp>
@@ -503,5 +504,49 @@ nlohmann::json restore_audit_detail(const CampaignBundle& bundle, const RestoreP
   }
   return detail;
 }
+
+// --- preparedness records --------------------------------------------------------
+
+Status org_document_kind_ok(const std::string& kind) {
+  if (model::parse_prep_kind(kind)) return Status::ok();
+  KUNREN_RETURN_IF_ERROR(check_text(kind, "the record kind"));
+  std::string known;
+  for (model::PrepKind k : model::all_prep_kinds()) known += (known.empty() ? "" : ", ") + std::string(to_string(k));
+  return Status::bad_input(fmt::format("'{}' is not a kind of preparedness record ({})", kind, known),
+                           Location{{}, 0, 0, "kind"});
+}
+
+Status org_document_values_ok(const std::string& org, const std::string& kind, int expected_no,
+                              const std::string& content) {
+  KUNREN_RETURN_IF_ERROR(check_text(org, "an organisation id"));
+  KUNREN_RETURN_IF_ERROR(org_document_kind_ok(kind));
+  KUNREN_RETURN_IF_ERROR(check_text(content, fmt::format("the {} record's content", kind), true));
+  const auto parsed = nlohmann::json::parse(content, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return Status::bad_input(fmt::format("organisation '{}': the {} record's content is not a JSON object", org, kind),
+                             Location{{}, 0, 0, "content"});
+  }
+  if (expected_no < 0) {
+    return Status::bad_input(
+        fmt::format("organisation '{}': the {} record cannot be based on revision {}", org, kind, expected_no),
+        Location{{}, 0, 0, "expected_no"});
+  }
+  return Status::ok();
+}
+
+Status org_document_stale(const std::string& org, const std::string& kind, int latest_no, int expected_no) {
+  if (latest_no == expected_no) return Status::ok();
+  return Status::conflict(
+      fmt::format("organisation '{}': the {} record is stale: revision {} is the latest, this save was based on {} "
+                  "(someone else saved in between; reload it and save again)",
+                  org, kind, latest_no, expected_no),
+      Location{{}, 0, 0, "expected_no"});
+}
+
+Status org_document_not_found(const std::string& org, const std::string& kind, int no) {
+  return Status::not_found(fmt::format("organisation '{}' has no revision {} of its {} record", org, no, kind));
+}
+
+std::string org_document_object_id(const std::string& org, const std::string& kind) { return org + "/" + kind; }
 
 }  // namespace kunren::store

@@ -73,9 +73,9 @@ User user_from(const sql::Row& r) {
   return u;
 }
 
-// (revision_id, item_id, choice, comment, review): the revision id is the caller's.
+// (revision_id, item_id, choice, comment, review, evidence): the revision id is the caller's.
 Answer answer_from(const sql::Row& r) {
-  return Answer{r.str(1), static_cast<std::uint8_t>(r.int64(2)), r.str(3), r.int64(4) != 0};
+  return Answer{r.str(1), static_cast<std::uint8_t>(r.int64(2)), r.str(3), r.int64(4) != 0, r.str(5)};
 }
 
 AuditEntry audit_from(const sql::Row& r) {
@@ -237,9 +237,9 @@ Result<std::vector<std::int64_t>> SqlStore::write_revisions(
     }
     KUNREN_RETURN_IF_ERROR((*bulk)->finish());
   }
-  auto bulk = m_db->bulk_insert("answer", {"revision_id", "item_id", "choice", "comment", "review"});
+  auto bulk = m_db->bulk_insert("answer", {"revision_id", "item_id", "choice", "comment", "review", "evidence"});
   if (!bulk) return bulk.status();
-  std::vector<Value> row(5);
+  std::vector<Value> row(6);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     for (const auto& a : rows[i].answers) {
       row[0] = (*ids)[i];
@@ -247,6 +247,7 @@ Result<std::vector<std::int64_t>> SqlStore::write_revisions(
       row[2] = std::int64_t{a.choice};
       row[3] = a.comment;
       row[4] = std::int64_t{a.review ? 1 : 0};
+      row[5] = a.evidence;
       KUNREN_RETURN_IF_ERROR((*bulk)->add(row));
     }
     if (progress) progress(i + 1, rows.size());
@@ -282,7 +283,7 @@ Status SqlStore::read_revisions(const std::string& where, const std::vector<Valu
   // Answers come in any order and are sorted per revision here: cheaper than
   // making the database sort 750,000 rows.
   KUNREN_RETURN_IF_ERROR(
-      m_db->query(fmt::format("SELECT a.revision_id, a.item_id, a.choice, a.comment, a.review{} JOIN answer a ON "
+      m_db->query(fmt::format("SELECT a.revision_id, a.item_id, a.choice, a.comment, a.review, a.evidence{} JOIN answer a ON "
                               "a.revision_id = r.id WHERE {}",
                               from, where),
                   params, [&](const sql::Row& row) {
@@ -640,7 +641,7 @@ Result<AppendResult> SqlStore::append_revisions(const std::string& campaign, con
       }));
   if (options.skip_unchanged && !latest.empty()) {
     KUNREN_RETURN_IF_ERROR(
-        m_db->query("SELECT a.revision_id, a.item_id, a.choice, a.comment, a.review FROM evaluation e JOIN revision r "
+        m_db->query("SELECT a.revision_id, a.item_id, a.choice, a.comment, a.review, a.evidence FROM evaluation e JOIN revision r "
                     "ON r.evaluation_id = e.id JOIN answer a ON a.revision_id = r.id WHERE " +
                         latest_where,
                     params, [&](const sql::Row& row) {
@@ -1308,6 +1309,110 @@ Status SqlStore::restore_campaign(const CampaignBundle& bundle, const Actor& act
   if (!ids) return ids.status();
   KUNREN_RETURN_IF_ERROR(audit(now, actor, "campaign.restore", "campaign", c.id, restore_audit_detail(bundle, *plan)));
   return tx.commit();
+}
+
+// --- preparedness records -----------------------------------------------------------
+
+namespace {
+
+constexpr const char* k_document_columns = "org_id, kind, no, content, author, created_at";
+
+OrgDocument document_from(const sql::Row& r) {
+  return OrgDocument{r.str(0), r.str(1), static_cast<int>(r.int64(2)), r.str(3), r.str(4), r.str(5)};
+}
+
+}  // namespace
+
+Status SqlStore::check_document_reader(const std::string& org, const std::string& kind) {
+  KUNREN_RETURN_IF_ERROR(org_document_kind_ok(kind));
+  auto e = exists("SELECT 1 FROM organization WHERE id = ?", org);
+  if (!e) return e.status();
+  if (!*e) return org_not_found(org);
+  return Status::ok();
+}
+
+Status SqlStore::read_documents(const std::string& org, const std::string& kind, const std::string& extra,
+                                const std::vector<Value>& params, std::vector<OrgDocument>& out) {
+  std::vector<Value> all{org, kind};
+  all.insert(all.end(), params.begin(), params.end());
+  return m_db->query(
+      fmt::format("SELECT {} FROM org_document WHERE org_id = ? AND kind = ?{} ORDER BY no", k_document_columns, extra),
+      all, push_into(out, document_from));
+}
+
+Result<OrgDocument> SqlStore::append_org_document(const std::string& org, const std::string& kind, int expected_no,
+                                                  const std::string& content, const Actor& actor) {
+  KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+  KUNREN_RETURN_IF_ERROR(org_document_values_ok(org, kind, expected_no, content));
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  // Saves of one record take turns (SQLite: BEGIN IMMEDIATE serialises every
+  // writer; PostgreSQL: a lock per (org, kind) held to the commit), so the
+  // latest revision read below is the one this save follows, and two saves
+  // based on the same revision cannot both pass the check.
+  if (m_db->dialect() == sql::Dialect::kPostgres) {
+    KUNREN_RETURN_IF_ERROR(
+        m_db->execute("SELECT pg_advisory_xact_lock(hashtext(?))", {"kunren.document:" + org + "\n" + kind}));
+  }
+  // FOR SHARE: the organisation cannot go away until we commit.
+  auto found = exists("SELECT 1 FROM organization WHERE id = ?", org, Lock::kShare);
+  if (!found) return found.status();
+  if (!*found) return org_not_found(org);
+  int latest = 0;
+  Timestamp latest_at;
+  KUNREN_RETURN_IF_ERROR(m_db->query(
+      "SELECT no, created_at FROM org_document WHERE org_id = ? AND kind = ? ORDER BY no DESC LIMIT 1", {org, kind},
+      [&](const sql::Row& row) {
+        latest = static_cast<int>(row.int64(0));
+        latest_at = row.str(1);
+        return Status::ok();
+      }));
+  KUNREN_RETURN_IF_ERROR(org_document_stale(org, kind, latest, expected_no));
+  const Timestamp now = event_time(now_utc(), latest_at);
+  OrgDocument d{org, kind, latest + 1, content, actor.name, now};
+  Status status = m_db->execute(
+      fmt::format("INSERT INTO org_document ({}) VALUES (?, ?, ?, ?, ?, ?)", k_document_columns),
+      {d.org, d.kind, std::int64_t{d.no}, d.content, d.author, d.created_at});
+  // Cannot happen while the turn is ours; said as what it would mean if it did.
+  if (status.kind() == ErrorKind::kConflict) return org_document_stale(org, kind, d.no, expected_no);
+  KUNREN_RETURN_IF_ERROR(status);
+  KUNREN_RETURN_IF_ERROR(
+      audit(now, actor, "document.save", "org-document", org_document_object_id(org, kind), json{{"no", d.no}}));
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  return d;
+}
+
+Result<std::optional<OrgDocument>> SqlStore::latest_org_document(const std::string& org, const std::string& kind) {
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin_read());
+  KUNREN_RETURN_IF_ERROR(check_document_reader(org, kind));
+  std::vector<OrgDocument> out;
+  KUNREN_RETURN_IF_ERROR(read_documents(
+      org, kind, " AND no = (SELECT MAX(no) FROM org_document WHERE org_id = ? AND kind = ?)", {org, kind}, out));
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  if (out.empty()) return std::optional<OrgDocument>();
+  return std::optional<OrgDocument>(std::move(out.front()));
+}
+
+Result<OrgDocument> SqlStore::get_org_document(const std::string& org, const std::string& kind, int no) {
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin_read());
+  KUNREN_RETURN_IF_ERROR(check_document_reader(org, kind));
+  std::vector<OrgDocument> out;
+  KUNREN_RETURN_IF_ERROR(read_documents(org, kind, " AND no = ?", {std::int64_t{no}}, out));
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  if (out.empty()) return org_document_not_found(org, kind, no);
+  return std::move(out.front());
+}
+
+Result<std::vector<OrgDocument>> SqlStore::org_document_history(const std::string& org, const std::string& kind) {
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin_read());
+  KUNREN_RETURN_IF_ERROR(check_document_reader(org, kind));
+  std::vector<OrgDocument> out;
+  KUNREN_RETURN_IF_ERROR(read_documents(org, kind, "", {}, out));
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  return out;
 }
 
 Status SqlStore::backup(const std::string& path) { return m_backup(path); }

@@ -8,7 +8,9 @@
 // pseudonyms are assigned), so concurrent writers cannot collide on revision
 // numbers or pseudonyms, and an exercise's row FOR UPDATE while events are
 // appended to its log, so two writers expecting the same log end cannot both
-// succeed; SQLite's BEGIN IMMEDIATE serialises writers anyway.
+// succeed; saves of one preparedness record (org, kind) take turns under an
+// advisory lock for the same reason. SQLite's BEGIN IMMEDIATE serialises
+// writers anyway.
 // Revisions and their answers are written through the connection's bulk path
 // with ids reserved up front, so nothing ever needs an UPDATE of an
 // append-only table.
@@ -90,6 +92,12 @@ class SqlStore final : public Store {
   Result<std::vector<model::ExerciseEvent>> list_exercise_events(const std::string& id, std::int64_t after_seq,
                                                                  std::size_t limit) override;
 
+  Result<OrgDocument> append_org_document(const std::string& org, const std::string& kind, int expected_no,
+                                          const std::string& content, const Actor& actor) override;
+  Result<std::optional<OrgDocument>> latest_org_document(const std::string& org, const std::string& kind) override;
+  Result<OrgDocument> get_org_document(const std::string& org, const std::string& kind, int no) override;
+  Result<std::vector<OrgDocument>> org_document_history(const std::string& org, const std::string& kind) override;
+
   Status backup(const std::string& path) override;
 
  private:
@@ -142,6 +150,13 @@ class SqlStore final : public Store {
   Status check_participants(const std::vector<ExerciseParticipant>& participants);
   // Replaces the exercise's participant rows. REQUIRES: a write transaction.
   Status write_participants(const std::string& id, const std::vector<ExerciseParticipant>& participants);
+  // The readers' checks, in the contract's order: the kind (BadInput), then
+  // the organisation (NotFound).
+  Status check_document_reader(const std::string& org, const std::string& kind);
+  // Revisions of (org, kind) under `extra` ("" or " AND …" over org_document,
+  // with `params` after org and kind), by no.
+  Status read_documents(const std::string& org, const std::string& kind, const std::string& extra,
+                        const std::vector<sql::Value>& params, std::vector<OrgDocument>& out);
 
   std::unique_ptr<sql::Connection> m_db;
   const char* m_backend;

@@ -211,8 +211,19 @@ Result<std::shared_ptr<const model::Checklist>> checklist_of(const ChecklistReco
   return shared;
 }
 
+std::string canonical_evidence(const std::string& evidence) {
+  if (evidence.empty()) return evidence;
+  const auto links = nlohmann::json::parse(evidence, nullptr, false);
+  if (links.is_discarded() || !links.is_array()) return evidence;  // check_new_revision refuses it
+  if (links.empty()) return std::string();
+  return links.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::vector<Answer> normalized_answers(std::vector<Answer> answers) {
   std::sort(answers.begin(), answers.end(), [](const Answer& a, const Answer& b) { return a.item < b.item; });
+  for (auto& a : answers) {
+    if (!a.evidence.empty()) a.evidence = canonical_evidence(a.evidence);
+  }
   return answers;
 }
 
@@ -256,6 +267,16 @@ Status check_new_revision(const model::Checklist& checklist, const NewRevision& 
             where);
       }
       i += n;
+    }
+    if (!a.evidence.empty()) {
+      Location field{{}, 0, 0, a.item + ".evidence"};
+      const std::string what = fmt::format("organisation '{}': the evidence on item '{}'", revision.org, a.item);
+      Status text = check_text(a.evidence, what, true);
+      if (!text) return Status::bad_input(text.message(), field);
+      const auto links = nlohmann::json::parse(a.evidence, nullptr, false);
+      if (links.is_discarded() || !links.is_array()) {
+        return Status::bad_input(what + " is not a JSON array", field);
+      }
     }
   }
   return Status::ok();

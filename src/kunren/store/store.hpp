@@ -132,6 +132,11 @@ struct Answer {
   std::uint8_t choice = 0;   // 1..k; 0 = no answer (then comment is not empty or review is set)
   std::string comment;
   bool review = false;  // marked "for review" by the evaluator
+  // What a drill showed for this item (exercise/proposals.hpp): canonical
+  // JSON text of an array of links [{"exercise": "…", "rule": "…",
+  // "proposed": 2, "events": [12, 40]}], or empty. Kept from revision to
+  // revision by the evaluation routes unless the evaluator removes it.
+  std::string evidence;
   bool operator==(const Answer&) const = default;
 };
 
@@ -245,12 +250,26 @@ struct ExerciseRecord {
   std::string last_hash;         // the log's last hash (the genesis hash when empty)
 };
 
+// One revision of one preparedness record of an organisation
+// (model/preparedness.hpp): kind is a model::PrepKind name, content the
+// document's canonical JSON. Revisions are append-only, like evaluation
+// revisions: a save is a new revision, the latest one is the record.
+struct OrgDocument {
+  std::string org;
+  std::string kind;      // "contact-tree" | "criteria" | … | "improvement-plan"
+  int no = 0;            // 1, 2, … per (org, kind)
+  std::string content;   // canonical JSON object text
+  std::string author;    // Actor::name
+  Timestamp created_at;
+};
+
 // --- options -------------------------------------------------------------------
 
 struct AppendOptions {
   // Skip a NewRevision whose state and answers equal the organisation's
-  // latest revision (default true): every item's choice, comment and review
-  // flag alike, so a change of the review flag alone is a new revision.
+  // latest revision (default true): every item's choice, comment, review
+  // flag and evidence alike, so a change of the review flag alone is a new
+  // revision.
   // Skipped ones count as `unchanged`.
   bool skip_unchanged = true;
   // The campaign must be open (default). Facilitators' tools may not bypass
@@ -425,6 +444,26 @@ class Store {
   virtual Result<std::vector<model::ExerciseEvent>> list_exercise_events(const std::string& id,
                                                                          std::int64_t after_seq = 0,
                                                                          std::size_t limit = 0) = 0;
+
+  // Preparedness records (OrgDocument). append_org_document writes revision
+  // expected_no + 1 of (org, kind): the latest stored revision must be
+  // expected_no (0: none yet), else Conflict "stale" (someone saved in
+  // between; nothing written). Checks in this order: kind is a known
+  // model::PrepKind name and content is a JSON object (BadInput, fields
+  // "kind" / "content"; the store does not check the document's fields:
+  // model::canonical_prep_document does, before), the org (NotFound), then
+  // the revision number. Audit: "document.save", object_type "org-document",
+  // object_id "ORG/kind", detail {"no": n}. Returns the stored revision.
+  virtual Result<OrgDocument> append_org_document(const std::string& org, const std::string& kind,
+                                                  int expected_no, const std::string& content,
+                                                  const Actor& actor) = 0;
+  // The latest revision (nullopt: none yet); NotFound for an unknown org,
+  // BadInput for an unknown kind.
+  virtual Result<std::optional<OrgDocument>> latest_org_document(const std::string& org, const std::string& kind) = 0;
+  // Revision `no` (NotFound if there is none).
+  virtual Result<OrgDocument> get_org_document(const std::string& org, const std::string& kind, int no) = 0;
+  // Every revision, by no, with content.
+  virtual Result<std::vector<OrgDocument>> org_document_history(const std::string& org, const std::string& kind) = 0;
 
   // Bundles: export_campaign gathers one campaign; restore_campaign writes it
   // into this store in one transaction, keeping ids of campaign and
