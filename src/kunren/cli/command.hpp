@@ -83,6 +83,20 @@ Handler define_exercise_create(CLI::App& app);
 Handler define_exercise_show(CLI::App& app);
 Handler define_exercise_verify(CLI::App& app);
 Handler define_exercise_log(CLI::App& app);
+Handler define_exercise_propose(CLI::App& app);
+
+// --- drill reports (report_commands.cpp) ---------------------------------------
+Handler define_report_aar(CLI::App& app);
+Handler define_report_plan(CLI::App& app);
+Handler define_report_cert_draft(CLI::App& app);
+Handler define_report_trend(CLI::App& app);
+
+// --- preparedness records (prepare_commands.cpp) --------------------------------
+Handler define_prepare_template(CLI::App& app);
+Handler define_prepare_import(CLI::App& app);
+Handler define_prepare_show(CLI::App& app);
+Handler define_prepare_list(CLI::App& app);
+Handler define_prepare_history(CLI::App& app);
 
 // --- scenarios (scenario_commands.cpp) -----------------------------------------
 Handler define_scenario_list(CLI::App& app);

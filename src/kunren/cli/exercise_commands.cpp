@@ -1,6 +1,6 @@
 // The commands on drills (exercises) and their hash-chained event logs:
-// list, show, verify and log. Each opens the database named by --db (or
-// $KUNREN_DB) and only reads it.
+// list, show, verify, log and propose. Each opens the database named by --db
+// (or $KUNREN_DB) and only reads it.
 //
 // `verify` walks the whole log with model::verify_chain and also checks that
 // the log ends where the exercise record says it does (so a deleted last
@@ -8,19 +8,31 @@
 // exit code 4, with "exercise ID: broken at event SEQ: reason" on standard
 // error.
 //
+// `propose` replays the log through exercise::Engine, applies the proposal
+// rules (built-in for the checklist, or --rules FILE) with the
+// organisation's latest preparedness records, and, when the organisation has
+// a submitted self-evaluation in the campaign (the drill's own by default),
+// lists where it claims more than the drill showed (exercise/proposals.hpp).
+//
 // Sections: helpers, then one define_exercise_* per command. Commands that
 // change exercises (create, …) belong here too, each in its own define_*.
+#include <chrono>
+#include <ctime>
 #include <iostream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <kunren/cli/command.hpp>
+#include <kunren/exercise/engine.hpp>
 #include <kunren/exercise/log_export.hpp>
 #include <kunren/exercise/plan.hpp>
+#include <kunren/exercise/proposals.hpp>
 #include <kunren/io/builtin.hpp>
 #include <kunren/model/exercise.hpp>
+#include <kunren/model/preparedness.hpp>
 #include <kunren/model/scenario.hpp>
+#include <kunren/store/campaign_data.hpp>
 #include <kunren/util/file.hpp>
 
 namespace kunren::cli {
@@ -274,6 +286,187 @@ Handler define_exercise_log(CLI::App& app) {
     KUNREN_RETURN_IF_ERROR(util::write_file_atomic(o->out, text, util::FileAccess::kOwnerOnly));
     if (o->out != "-") {
       std::cerr << fmt::format("kunren: exercise {}: {} events → {} ({})\n", o->id, events->size(), o->out, format);
+    }
+    return Status::ok();
+  };
+}
+
+// --- propose ---------------------------------------------------------------------
+
+namespace {
+
+// Today's date in UTC, "YYYY-MM-DD", for staleness of preparedness records.
+std::string today_utc_date() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+const char* tr(const std::string& lang, const char* ja, const char* en) { return lang == "en" ? en : ja; }
+
+const char* level_word(model::Level level, const std::string& lang) {
+  switch (level) {
+    case model::Level::kGood:
+      return tr(lang, "良好", "good");
+    case model::Level::kPartial:
+      return tr(lang, "一部", "partial");
+    case model::Level::kPoor:
+      return tr(lang, "不十分", "poor");
+    case model::Level::kNa:
+      break;
+  }
+  return tr(lang, "対象外", "n/a");
+}
+
+}  // namespace
+
+Handler define_exercise_propose(CLI::App& app) {
+  struct Opts {
+    std::string url, id, campaign, format = "text", lang = "ja", rules;
+  };
+  auto o = std::make_shared<Opts>();
+  app.add_option("ID", o->id, "Exercise id")->required();
+  app.add_option("--campaign", o->campaign,
+                 "Campaign whose submitted self-evaluation is checked for contradictions (default: the drill's own)");
+  app.add_option("--format", o->format, "Output format (text|json; default text)")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--lang", o->lang, "Language of the texts (ja|en; default ja)")->check(CLI::IsMember({"ja", "en"}));
+  app.add_option("--rules", o->rules, "A proposal rules file (YAML or JSON) instead of the built-in rules");
+  add_db_option(app, o->url);
+  app.footer(
+      "Each proposal names the checklist item, the proposed choice and level, why, and the log events it rests on "
+      "(seq and scenario time). Items the drill did not reach get no proposal. docs/formats.md \"Proposal rules\".");
+  return [o]() -> Status {
+    auto db = open_for_command(o->url);
+    if (!db) return db.status();
+    auto e = (*db)->get_exercise(o->id);
+    if (!e) return e.status();
+    io::ScenarioLoadOptions scenario_options;
+    scenario_options.trusted = true;  // written by this program when the drill was planned
+    auto scenario = io::parse_scenario(e->scenario_content, fmt::format("exercise {} scenario", o->id), scenario_options);
+    if (!scenario) return scenario.status();
+    auto shared = std::make_shared<const model::Scenario>(std::move(*scenario));
+    auto events = (*db)->list_exercise_events(o->id);
+    if (!events) return events.status();
+    exercise::SystemClock clock;
+    exercise::Engine engine(shared, clock);
+    KUNREN_RETURN_IF_ERROR(engine.commit(*events));
+
+    // The checklist: the campaign's when there is one (its answers refer to
+    // it), else the built-in checklist the scenario links.
+    const std::string campaign_id = o->campaign.empty() ? e->campaign : o->campaign;
+    std::shared_ptr<const model::Checklist> checklist;
+    if (!campaign_id.empty()) {
+      auto campaign = (*db)->get_campaign(campaign_id);
+      if (!campaign) return campaign.status();
+      auto c = store::campaign_checklist(**db, *campaign);
+      if (!c) return c.status();
+      checklist = *c;
+      if (!shared->checklist.empty() && checklist->id != shared->checklist)
+        return Status::bad_input(fmt::format("campaign {} uses checklist {}, but the drill's scenario links checklist {}",
+                                             campaign_id, checklist->id, shared->checklist),
+                                 Location({}, 0, 0, "--campaign"));
+    } else {
+      if (shared->checklist.empty())
+        return Status::bad_input(fmt::format("the scenario of exercise {} names no checklist to propose answers for", o->id));
+      auto c = io::load_builtin_checklist(shared->checklist);
+      if (!c) return c.status();
+      checklist = std::make_shared<const model::Checklist>(std::move(*c));
+    }
+    Result<exercise::ProposalRules> rules = Status::internal("unset");
+    if (o->rules.empty()) {
+      rules = exercise::builtin_proposal_rules(checklist->id);
+    } else {
+      auto file = util::MappedFile::open(o->rules);
+      if (!file) return file.status();
+      rules = exercise::parse_proposal_rules(file->data(), o->rules, checklist.get());
+    }
+    if (!rules) return rules.status();
+
+    json criteria;
+    if (!e->criteria.empty()) criteria = json::parse(e->criteria, nullptr, false);
+    if (criteria.is_discarded()) criteria = json();
+    exercise::PreparedContext prepared;
+    prepared.today = today_utc_date();
+    for (auto kind : model::all_prep_kinds()) {
+      auto doc = (*db)->latest_org_document(e->org, model::to_string(kind));
+      if (!doc) return doc.status();
+      if (!*doc) continue;
+      json content = json::parse((*doc)->content, nullptr, false);
+      if (content.is_object()) prepared.records[model::to_string(kind)] = std::move(content);
+    }
+    const auto set = exercise::propose(o->id, *shared, engine.state(), *checklist, *rules, criteria, prepared);
+
+    // The organisation's latest submitted self-evaluation in the campaign.
+    std::optional<store::Revision> revision;
+    if (!campaign_id.empty()) {
+      store::LatestQuery query;
+      query.org = e->org;
+      auto latest = (*db)->latest_revisions(campaign_id, query);
+      if (!latest) return latest.status();
+      for (auto& r : *latest)
+        if (r.org == e->org) revision = std::move(r);
+    }
+    std::vector<exercise::Contradiction> contradictions;
+    if (revision) {
+      std::map<std::string, std::uint8_t> answers;
+      for (const auto& a : revision->answers)
+        if (a.choice > 0) answers[a.item] = a.choice;
+      contradictions = exercise::find_contradictions(set, *checklist, answers);
+    }
+
+    if (o->format == "json") {
+      json out = exercise::to_json(set, o->lang);
+      out["campaign"] = campaign_id.empty() ? json(nullptr) : json(campaign_id);
+      out["org"] = e->org;
+      out["revision"] = revision ? json(revision->no) : json(nullptr);
+      json list = json::array();
+      for (const auto& c : contradictions) list.push_back(exercise::to_json(c, o->lang));
+      out["contradictions"] = std::move(list);
+      std::cout << out.dump(2) << '\n';
+      return Status::ok();
+    }
+    const std::string& lang = o->lang;
+    std::cout << fmt::format("{} {}: {} {} ({} {} {}), {}\n", tr(lang, "訓練", "exercise"), o->id, set.proposals.size(),
+                             tr(lang, "項目の提案", "items proposed"), tr(lang, "チェックリスト", "checklist"),
+                             set.checklist_id, set.checklist_version,
+                             o->rules.empty() ? tr(lang, "組み込みの規則", "built-in rules") : o->rules);
+    for (const auto& p : set.proposals) {
+      const auto index = checklist->find_item(p.item);
+      std::string choice = tr(lang, "提案なし", "no proposal");
+      if (p.level && p.choice > 0 && index)
+        choice = fmt::format("{} {}「{}」", level_word(*p.level, lang), p.choice,
+                             checklist->items[*index].choices[p.choice - 1].label.text(lang));
+      else if (p.level)
+        choice = fmt::format("{} ({})", level_word(*p.level, lang), tr(lang, "選択肢なし", "no such choice"));
+      std::cout << fmt::format("\n{}  {}{}\n  {}\n", p.item, choice, p.rule.empty() ? "" : "  [" + p.rule + "]",
+                               p.reason.text(lang));
+      for (const auto& c : p.citations) {
+        if (c.seq > 0)
+          std::cout << fmt::format("    - {} (seq {})\n", c.text.text(lang), c.seq);
+        else
+          std::cout << fmt::format("    - {}\n", c.text.text(lang));
+      }
+    }
+    std::cout << '\n';
+    if (campaign_id.empty()) {
+      std::cout << tr(lang, "キャンペーンの指定がないため、自己評価との矛盾は確認していない\n",
+                      "no campaign: contradictions with a self-evaluation not checked\n");
+    } else if (!revision) {
+      if (lang == "en")
+        std::cout << fmt::format("{} has no submitted self-evaluation in campaign {}\n", e->org, campaign_id);
+      else
+        std::cout << fmt::format("{} はキャンペーン {} に提出済みの自己評価がない\n", e->org, campaign_id);
+    } else {
+      if (lang == "en")
+        std::cout << fmt::format("contradictions with {}'s self-evaluation in campaign {} (revision {}): {} found\n",
+                                 e->org, campaign_id, revision->no, contradictions.size());
+      else
+        std::cout << fmt::format("{} のキャンペーン {} の自己評価（第{}版）との矛盾: {} 件\n", e->org, campaign_id,
+                                 revision->no, contradictions.size());
+      for (const auto& c : contradictions)
+        std::cout << fmt::format("  [{}] {}: {}\n", c.severity, c.item, c.message.text(lang));
     }
     return Status::ok();
   };
