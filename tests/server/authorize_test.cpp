@@ -51,6 +51,9 @@ std::vector<Grant> expected_grants(Action a) {
     case Action::kTakePart: return {{P, "", Org::kExerciseRole}};
     case Action::kViewExerciseRecord:
       return {{F, "", Org::kOwn}, {O, "", Org::kOwn}, {E, "", Org::kOwn}, {P, "", Org::kExerciseRole}};
+    case Action::kViewPreparedness: return {{E, "", Org::kOwn}, {F, "", Org::kOwn}, {O, "", Org::kOwn}};
+    case Action::kEditPreparedness: return {{E, "", Org::kOwn}, {F, "", Org::kOwn}};
+    case Action::kReviewExercise: return {{F, "", Org::kOwn}, {E, "", Org::kOwn}, {O, "", Org::kOwn}};
     case Action::kViewSelf: return {{std::nullopt, "", Org::kAny}};
     case Action::kChangeOwnPassword: return {{std::nullopt, "", Org::kAny}};
   }

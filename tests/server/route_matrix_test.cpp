@@ -56,6 +56,8 @@ const std::string k_admin_only = "anon:U admin:A coco:R eva:R eve:R fac:R par:R 
 const std::string k_coordinator = "anon:U admin:R coco:A eva:R eve:R fac:R par:R obs:R";
 const std::string k_own_evaluator = "anon:U admin:R coco:R eva:A eve:R fac:R par:R obs:R";
 const std::string k_campaign_viewers = "anon:U admin:R coco:A eva:A eve:A fac:R par:R obs:R";
+const std::string k_prep_readers = "anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:A";
+const std::string k_prep_writers = "anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:R";
 
 const std::map<std::string, Expect>& matrix() {
   static const std::map<std::string, Expect> k = {
@@ -125,13 +127,42 @@ const std::map<std::string, Expect>& matrix() {
       {"page.exercises", row("anon:U admin:R coco:R eva:A eve:A fac:A par:A obs:A")},
       {"page.exercise", row("anon:U admin:R coco:R eva:A eve:R fac:A par:A obs:A")},
       {"page.exercise_review", row("anon:U admin:R coco:R eva:A eve:R fac:A par:A obs:A")},
+      // Preparedness records of org-a: its evaluators, facilitators and
+      // observers read them; its evaluators and facilitators save them.
+      // Never coordinators (raw per-company facts) nor participants (they see
+      // the contact tree inside a drill only).
+      {"prepare.overview", row(k_prep_readers)},
+      {"prepare.get", row(k_prep_readers)},
+      {"prepare.save", row(k_prep_writers)},
+      {"prepare.revisions", row(k_prep_readers)},
+      {"prepare.revision", row(k_prep_readers)},
+      {"page.prepare", row(k_prep_readers)},
+      {"page.prepare_edit", row(k_prep_readers)},  // a disabled form for observers
+      {"page.prepare_history", row(k_prep_readers)},
+      // After the drill: the organisation's facilitators, evaluators and
+      // observers (review_exercise); never coordinators or participants.
+      // Accepting needs edit_draft on the campaign too, but the matrix's
+      // empty body names none (the drill has no campaign): fac and obs get
+      // the 422 first, and the API tests prove the campaign check.
+      {"exercise.proposals", row("anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:A")},
+      {"exercise.proposals_accept", row("anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:A")},
+      {"exercise.aar", row("anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:A")},
+      {"exercise.cert_draft", row("anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:A")},
+      {"org.plan_csv", row("anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:A")},
+      {"org.trend", row("anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:A")},
+      {"org.contradictions", row("anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:A")},
+      {"page.exercise_aar", row("anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:A")},
+      {"page.exercise_proposals", row("anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:A")},
+      {"page.exercise_cert_draft", row("anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:A")},
+      {"page.org", row("anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:A")},
   };
   return k;
 }
 
 std::string fill(const std::string& pattern) {
   static const std::map<std::string, std::string> k_values = {
-      {"{id}", "c"}, {"{org}", "org-a"}, {"{login}", "eve"}, {"{no}", "1"}, {"{file}", "app.css"}};
+      {"{id}", "c"}, {"{org}", "org-a"}, {"{login}", "eve"}, {"{no}", "1"}, {"{file}", "app.css"},
+      {"{kind}", "contact-tree"}};
   std::string out = pattern;
   for (const auto& [k, v] : k_values) {
     for (auto p = out.find(k); p != std::string::npos; p = out.find(k)) out.replace(p, k.size(), v);

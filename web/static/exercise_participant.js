@@ -292,8 +292,14 @@
     document.getElementById('decision-options').replaceChildren(...(dp.options || []).map((o, i) => h('label', { class: 'radio' },
       h('input', { type: 'radio', name: 'option', value: o.id, id: 'decision-option-' + i }), ' ', o.label)));
     const crit = D.criteriaOf(dp);
-    document.getElementById('decision-criteria-field').hidden = !crit.conditions.length;
-    document.getElementById('decision-criteria-who').textContent = crit.who ? tx('dp.who') + tx('colon') + crit.who : '';
+    // Who may decide, from the organisation's criteria record (and their deputy).
+    const deputy = dp.criteria && typeof dp.criteria.deputy === 'string' ? dp.criteria.deputy : '';
+    document.getElementById('decision-criteria-field').hidden = !crit.conditions.length && !crit.who;
+    document.getElementById('decision-criteria-who').textContent = crit.who
+      ? tx('dp.who') + tx('colon') + crit.who + (deputy ? tx('lp') + K.t('prepare.drill.deputy').replace('{name}', deputy) + tx('rp') : '')
+      : '';
+    const decidedBy = document.getElementById('decision-by');
+    if (decidedBy && crit.who) decidedBy.placeholder = crit.who;
     document.getElementById('decision-criteria').replaceChildren(...crit.conditions.map((c, i) => h('label', { class: 'check' },
       h('input', { type: 'checkbox', name: 'criterion', value: c, id: 'decision-criterion-' + i }), ' ', c)));
   }

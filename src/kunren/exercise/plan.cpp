@@ -7,6 +7,7 @@
 
 #include <kunren/io/scenario_io.hpp>
 #include <kunren/model/exercise.hpp>
+#include <kunren/model/preparedness.hpp>
 
 namespace kunren::exercise {
 
@@ -14,6 +15,25 @@ namespace {
 Status bad(std::string field, std::string message) {
   return Status::bad_input(std::move(message), Location({}, 0, 0, std::move(field)));
 }
+// The organisation's latest criteria record in the exercise's form, for the
+// decision points the scenario has; null when there is none (or nothing of
+// it applies). An unknown organisation is left for create_exercise to report.
+Result<nlohmann::json> organisation_criteria(store::Store& db, const std::string& org, const model::Scenario& scenario) {
+  auto latest = db.latest_org_document(org, model::to_string(model::PrepKind::kCriteria));
+  if (!latest) return latest.status().kind() == ErrorKind::kNotFound ? Result<nlohmann::json>(nlohmann::json())
+                                                                     : Result<nlohmann::json>(latest.status());
+  if (!*latest) return nlohmann::json();
+  const nlohmann::json content = nlohmann::json::parse((*latest)->content, nullptr, false);
+  if (content.is_discarded()) return nlohmann::json();
+  auto criteria = model::parse_decision_criteria(content);
+  if (!criteria) return nlohmann::json();
+  const nlohmann::json all = model::exercise_criteria_json(*criteria);
+  nlohmann::json kept = nlohmann::json::object();
+  for (const auto& [dp, value] : all.items())
+    if (scenario.find_decision_point(dp)) kept[dp] = value;
+  return kept.empty() ? nlohmann::json() : kept;
+}
+
 }  // namespace
 
 Result<std::vector<store::ExerciseParticipant>> check_participants(store::Store& db, const model::Scenario& scenario,
@@ -50,6 +70,11 @@ Result<store::ExerciseRecord> create_exercise(store::Store& db, Plan plan, const
   rec.scenario_version = plan.scenario.version;
   rec.scenario_content = io::scenario_content_json(plan.scenario);
   rec.scenario_sha256 = io::scenario_content_hash(plan.scenario);
+  if (plan.criteria.is_null()) {
+    auto own = organisation_criteria(db, plan.org, plan.scenario);
+    if (!own) return own.status();
+    plan.criteria = std::move(own).value();
+  }
   if (!plan.criteria.is_null()) {
     if (!plan.criteria.is_object()) return bad("criteria", "'criteria' must be an object keyed by decision point");
     for (const auto& [dp, value] : plan.criteria.items()) {

@@ -22,7 +22,10 @@ struct Plan {
   std::string campaign;  // may be empty
   model::Scenario scenario;
   std::vector<store::ExerciseParticipant> participants;
-  // {"DP3": {"who": "…", "conditions": ["…"]}, …} or null.
+  // {"DP3": {"who": "…", "conditions": ["…"]}, …} or null: null takes the
+  // organisation's latest criteria record (model::exercise_criteria_json, the
+  // scenario's decision points only) — a snapshot kept with the drill, which
+  // later edits of the record do not change.
   nlohmann::json criteria;
 };
 

@@ -63,4 +63,13 @@ void add_admin_routes(Router& router, ApiContext& context);
 // exercise_api.cpp: drills under /api/v1/exercises (docs/api.md "Drills").
 void add_exercise_routes(Router& router, ApiContext& context);
 
+// improve_api.cpp: after the drill (docs/api.md "After the drill"): proposed
+// answers and accepting them, the after-action report, the CERT draft, and
+// an organisation's plan CSV, trend and contradictions.
+void add_improve_routes(Router& router, ApiContext& context);
+
+// prep_api.cpp: an organisation's preparedness records under
+// /api/v1/orgs/{org}/prepare (docs/api.md "Preparedness records").
+void add_prep_routes(Router& router, ApiContext& context);
+
 }  // namespace kunren::server

@@ -91,6 +91,14 @@ constexpr Rule k_rules[] = {
     {Action::kViewExerciseRecord, O, k_no_campaign, Org::kOwn, false},
     {Action::kViewExerciseRecord, E, k_no_campaign, Org::kOwn, false},
     {Action::kViewExerciseRecord, P, k_no_campaign, Org::kExerciseRole, false},
+    {Action::kViewPreparedness, E, k_no_campaign, Org::kOwn, false},
+    {Action::kViewPreparedness, F, k_no_campaign, Org::kOwn, false},
+    {Action::kViewPreparedness, O, k_no_campaign, Org::kOwn, false},
+    {Action::kEditPreparedness, E, k_no_campaign, Org::kOwn, false},
+    {Action::kEditPreparedness, F, k_no_campaign, Org::kOwn, false},
+    {Action::kReviewExercise, F, k_no_campaign, Org::kOwn, false},
+    {Action::kReviewExercise, E, k_no_campaign, Org::kOwn, false},
+    {Action::kReviewExercise, O, k_no_campaign, Org::kOwn, false},
 
     {Action::kViewSelf, std::nullopt, k_no_campaign, Org::kNone, false},
     {Action::kChangeOwnPassword, std::nullopt, k_no_campaign, Org::kNone, false},
@@ -177,6 +185,9 @@ const char* to_string(Action a) {
     case Action::kViewExerciseConsole: return "view_exercise_console";
     case Action::kTakePart: return "take_part";
     case Action::kViewExerciseRecord: return "view_exercise_record";
+    case Action::kViewPreparedness: return "view_preparedness";
+    case Action::kEditPreparedness: return "edit_preparedness";
+    case Action::kReviewExercise: return "review_exercise";
     case Action::kViewSelf: return "view_self";
     case Action::kChangeOwnPassword: return "change_own_password";
   }

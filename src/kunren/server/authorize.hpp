@@ -42,8 +42,21 @@
 //                            observer     —                own
 //                            evaluator    —                own
 //                            participant  —                assigned a role in the exercise
+//   view_preparedness        evaluator    —                own
+//                            facilitator  —                own
+//                            observer     —                own
+//   edit_preparedness        evaluator    —                own
+//                            facilitator  —                own
+//   review_exercise          facilitator  —                own
+//                            evaluator    —                own
+//                            observer     —                own
 //   view_self                every signed-in user
 //   change_own_password      every signed-in user
+//
+// Preparedness records and after-action reports belong to one organisation
+// and are never shown to coordinators (raw, per-company facts). Participants
+// see the contact tree and criteria only inside a drill they take part in
+// (take_part), not the records themselves.
 //
 // Facilitators and participants have no checklist rights. Drills belong to
 // one organisation: its facilitators run them and its observers watch; a
@@ -115,6 +128,9 @@ enum class Action {
   kViewExerciseConsole,   // the facilitator's console: everything in the drill, live
   kTakePart,              // a participant's view and actions, in the role assigned to them
   kViewExerciseRecord,    // after the drill: timeline, metrics, board, the full log
+  kViewPreparedness,      // an organisation's preparedness records (contact tree, criteria, plans, PoC sheet), its trend
+  kEditPreparedness,      // save a new revision of one of those records (the improvement plan included)
+  kReviewExercise,        // after the drill: the after-action report, proposals, the CERT draft
   kViewSelf,              // GET /me
   kChangeOwnPassword,     // keep last (k_action_count)
 };

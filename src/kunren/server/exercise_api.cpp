@@ -17,6 +17,7 @@
 #include <kunren/io/scenario_io.hpp>
 #include <kunren/server/events.hpp>
 #include <kunren/server/exercise_support.hpp>
+#include <kunren/server/prep_support.hpp>
 #include <kunren/util/utf8.hpp>
 
 namespace kunren::server {
@@ -352,6 +353,8 @@ HttpResponse list_exercises(ApiContext& c, const HttpRequest& r) {
 }
 
 // POST /api/v1/exercises {id?, title, org, scenario | scenario_text, campaign?, participants?, criteria?}
+// Without criteria, exercise::create_exercise takes the organisation's
+// latest criteria record (a snapshot: later edits do not change this drill).
 HttpResponse create_exercise(ApiContext& c, const HttpRequest& r) {
   auto got = caller(c, r, true);
   if (auto* refusal = std::get_if<HttpResponse>(&got)) return *refusal;
@@ -440,6 +443,11 @@ HttpResponse exercise_state(ApiContext& c, const HttpRequest& r, const RoutePara
   call.live->with_state(
       [&](const exercise::Engine& e) { out = exercise_state_json(*call.live, e, call.view_role(), lang); });
   out["part"] = call.part;
+  // The organisation's contact tree as it is now (not a snapshot): whoever
+  // takes part may reach for it, though they may not open the record itself.
+  auto tree = drill_contact_tree_json(*call.who.db, call.live->record().org, today_utc());
+  if (!tree) return HttpResponse::from_status(tree.status());
+  out["contact_tree"] = *tree;
   return HttpResponse::json(200, out);
 }
 

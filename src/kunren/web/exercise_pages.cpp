@@ -30,6 +30,7 @@
 #include <kunren/report/timeline_svg.hpp>
 #include <kunren/server/authorize.hpp>
 #include <kunren/server/exercise_support.hpp>
+#include <kunren/server/prep_support.hpp>
 #include <kunren/web/i18n.hpp>
 #include <kunren/web/templates.hpp>
 
@@ -264,6 +265,34 @@ const std::vector<std::string>& deliveries() {
   return k;
 }
 
+// The organisation's contact tree for the "連絡網" panel of both live pages
+// (server::drill_contact_tree_json, `tree`), with the labels the page shows.
+json contact_tree_view(const json& tree, const model::Scenario& scenario, const std::string& lang) {
+  if (!tree.is_object()) return {{"present", false}};
+  json entries = json::array();
+  for (const auto& e : tree["entries"]) {
+    json j = e;
+    const std::string function = e["function"];
+    std::string label = function;
+    if (const auto* role = scenario.find_role(function)) {
+      label = role->title.text(lang);
+    } else {
+      const auto& targets = model::contact_targets();
+      if (std::find(targets.begin(), targets.end(), function) != targets.end())
+        label = text(lang, "exercise.target." + function);
+    }
+    j["function_label"] = label;
+    if (e["escalation"].get<int>() <= 0) j["escalation"] = "";
+    for (auto& c : j["channels"]) c["kind_label"] = text(lang, "prepare.contact.kind." + c["kind"].get<std::string>());
+    entries.push_back(std::move(j));
+  }
+  const std::size_t stale = tree["stale_count"].get<std::size_t>();
+  return {{"present", true},
+          {"entries", entries},
+          {"lead", fill(text(lang, "prepare.drill.lead"), {{"no", std::to_string(tree["no"].get<int>())}})},
+          {"stale_text", stale ? fill(text(lang, "prepare.drill.stale_count"), {{"n", std::to_string(stale)}}) : ""}};
+}
+
 // What both live pages show: the drill, its state for the scripts, the clock.
 json live_page_data(const ExerciseCall& call, const json& state, const model::Scenario& scenario,
                     const std::string& lang) {
@@ -281,7 +310,8 @@ json live_page_data(const ExerciseCall& call, const json& state, const model::Sc
           {"api", api_href(rec.id)},
           {"events_url", api_href(rec.id) + "/events"},
           {"review_href", exercise_href(rec.id) + "/review"},
-          {"roles", roles}};
+          {"roles", roles},
+          {"contact_tree", contact_tree_view(state.value("contact_tree", json()), scenario, lang)}};
 }
 
 HttpResponse console_page(const HttpRequest& r, ExerciseCall& call, json state, const model::Scenario& scenario,
@@ -305,7 +335,7 @@ HttpResponse console_page(const HttpRequest& r, ExerciseCall& call, json state, 
   page.title = call.live->record().title + " — " + text(lang, "exercise.console.eyebrow");
   page.data = data;
   page.scripts = {"exercise.js", "exercise_console.js"};
-  page.styles = {"exercise.css"};
+  page.styles = {"exercise.css", "prepare.css"};
   page.script_texts = {"exercise"};
   page.wide = true;
   blank_to_false(page.data);
@@ -340,8 +370,8 @@ HttpResponse participant_page(const HttpRequest& r, ExerciseCall& call, json sta
   page.title = call.live->record().title + " — " + (role ? role->title.text(lang) : call.part);
   page.data = data;
   page.scripts = {"exercise.js", "exercise_participant.js"};
-  page.styles = {"exercise.css"};
-  page.script_texts = {"exercise"};
+  page.styles = {"exercise.css", "prepare.css"};
+  page.script_texts = {"exercise", "prepare"};
   page.wide = true;
   blank_to_false(page.data);
   return render_page(r, &call.who, page);
@@ -360,6 +390,9 @@ HttpResponse exercise_page(ApiContext& c, const HttpRequest& r, const RouteParam
     scenario = e.scenario_ptr();
   });
   state["part"] = call.part;
+  auto tree = server::drill_contact_tree_json(*call.who.db, call.live->record().org, server::today_utc());
+  if (!tree) return status_page(r, &call.who, tree.status());
+  state["contact_tree"] = *tree;
   if (call.sees_all()) return console_page(r, call, std::move(state), *scenario, lang);
   return participant_page(r, call, std::move(state), *scenario, lang);
 }

@@ -34,6 +34,14 @@ json navigation(const HttpRequest& r, const Caller& who, const std::string& lang
   };
   if (server::authorize(who.who, Action::kListCampaigns, {})) add("/campaigns", "nav.campaigns");
   if (server::authorize(who.who, Action::kListExercises, {})) add("/exercises", "nav.exercises");
+  // The preparedness records of the user's (first) organisation they may see.
+  for (const std::string& org : who.who.orgs) {
+    Resource own;
+    own.org = org;
+    if (!server::authorize(who.who, Action::kViewPreparedness, own)) continue;
+    add("/orgs/" + url_encode(org) + "/prepare", "nav.prepare");
+    break;
+  }
   if (has_role(who, store::Role::kAdmin)) {
     add("/admin/users", "nav.users");
     add("/admin/orgs", "nav.orgs");

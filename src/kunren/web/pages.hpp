@@ -108,5 +108,12 @@ void add_admin_pages(Router& router, ApiContext& context);
 // exercise_pages.cpp: the drill list, the facilitator's console, the
 // participant's view and the review after the drill.
 void add_exercise_pages(Router& router, ApiContext& context);
+// improve_pages.cpp: after the drill — the after-action report with the
+// editable improvement plan, the proposed answers, the CERT draft preview —
+// and the organisation's page (drills, plan, contradictions, trend).
+void add_improve_pages(Router& router, ApiContext& context);
+// prep_pages.cpp: an organisation's preparedness records — the hub, an
+// editor per kind, the history of one.
+void add_prep_pages(Router& router, ApiContext& context);
 
 }  // namespace kunren::web

@@ -16,11 +16,15 @@ void add_all_routes(server::Router& router, server::ApiContext& context) {
   server::add_evaluation_routes(router, context);
   server::add_admin_routes(router, context);
   server::add_exercise_routes(router, context);
+  server::add_improve_routes(router, context);
+  server::add_prep_routes(router, context);
   add_base_pages(router, context);
   add_evaluation_pages(router, context);
   add_campaign_pages(router, context);
   add_admin_pages(router, context);
   add_exercise_pages(router, context);
+  add_improve_pages(router, context);
+  add_prep_pages(router, context);
 }
 
 }  // namespace kunren::web
