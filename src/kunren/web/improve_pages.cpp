@@ -154,6 +154,22 @@ json contradiction_rows(const std::vector<exercise::Contradiction>& list, const 
   return rows;
 }
 
+// One of the after-drill pages of a drill ("aar", "proposals", "cert"):
+// template improve_<name>, script improve_<name>.js, title "<drill> — <eyebrow>".
+HttpResponse render_drill_page(const HttpRequest& r, ReviewPage& rp, const std::string& name,
+                               const std::string& drill_title, const std::string& lang, json data) {
+  Page page;
+  page.name = "improve_" + name;
+  page.title = drill_title + " — " + text(lang, "improve." + name + ".eyebrow");
+  page.data = std::move(data);
+  page.scripts = {"improve_" + name + ".js"};
+  page.styles = {"exercise.css", "improve.css"};
+  page.script_texts = {"improve"};
+  page.wide = true;
+  blank_to_false(page.data);
+  return render_page(r, &rp.call.who, page);
+}
+
 // --- /exercises/{id}/aar -------------------------------------------------------------
 
 const std::vector<std::string>& plan_elements() {
@@ -356,16 +372,7 @@ HttpResponse aar_page(ApiContext& c, const HttpRequest& r, const RouteParams& p)
                {"html_href", api_href(d.record.id) + "/aar?format=html&lang=" + lang},
                {"csv_href", "/api/v1/orgs/" + url_encode(d.record.org) + "/plan.csv?lang=" + lang},
                {"generated_at", input.generated_at}});
-  Page page;
-  page.name = "improve_aar";
-  page.title = d.record.title + " — " + text(lang, "improve.aar.eyebrow");
-  page.data = std::move(data);
-  page.scripts = {"improve_aar.js"};
-  page.styles = {"exercise.css", "improve.css"};
-  page.script_texts = {"improve"};
-  page.wide = true;
-  blank_to_false(page.data);
-  return render_page(r, &rp.call.who, page);
+  return render_drill_page(r, rp, "aar", d.record.title, lang, std::move(data));
 }
 
 // --- /exercises/{id}/proposals -----------------------------------------------------------
@@ -491,16 +498,7 @@ HttpResponse proposals_page(ApiContext& c, const HttpRequest& r, const RoutePara
                                        {{"campaign", compared->campaign->title},
                                         {"no", std::to_string(against->compared_revision)}})
                                 : ""}});
-  Page page;
-  page.name = "improve_proposals";
-  page.title = d.record.title + " — " + text(lang, "improve.proposals.eyebrow");
-  page.data = std::move(data);
-  page.scripts = {"improve_proposals.js"};
-  page.styles = {"exercise.css", "improve.css"};
-  page.script_texts = {"improve"};
-  page.wide = true;
-  blank_to_false(page.data);
-  return render_page(r, &rp.call.who, page);
+  return render_drill_page(r, rp, "proposals", d.record.title, lang, std::move(data));
 }
 
 // --- /exercises/{id}/cert-draft --------------------------------------------------------------
@@ -575,16 +573,7 @@ HttpResponse cert_page(ApiContext& c, const HttpRequest& r, const RouteParams& p
                {"has_purposes", !purpose_options.empty()},
                {"download_href", download},
                {"poc_href", "/orgs/" + url_encode(d.record.org) + "/prepare/poc-sheet"}});
-  Page page;
-  page.name = "improve_cert";
-  page.title = d.record.title + " — " + text(lang, "improve.cert.eyebrow");
-  page.data = std::move(data);
-  page.scripts = {"improve_cert.js"};
-  page.styles = {"exercise.css", "improve.css"};
-  page.script_texts = {"improve"};
-  page.wide = true;
-  blank_to_false(page.data);
-  return render_page(r, &rp.call.who, page);
+  return render_drill_page(r, rp, "cert", d.record.title, lang, std::move(data));
 }
 
 // --- /orgs/{org} --------------------------------------------------------------------------
