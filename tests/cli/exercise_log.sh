@@ -8,14 +8,6 @@ source "$(dirname "$0")/lib.bash"
 DB="sqlite:$WORK/kunren.db"
 k() { "$KUNREN" "$@" --db "$DB"; }
 # expect_exit CODE OUTFILE -- command…: runs the command, output (both streams) to OUTFILE
-expect_exit() {
-  local want=$1 out=$2
-  shift 3
-  local got=0
-  "$@" >"$out" 2>&1 || got=$?
-  check
-  [[ $got -eq $want ]] || { fail "exit $got, expected $want: $* — $(head -3 "$out")"; }
-}
 
 # The group and its commands are in the help.
 "$KUNREN" --help >"$WORK/out"

@@ -8,14 +8,6 @@ source "$(dirname "$0")/lib.bash"
 DB="sqlite:$WORK/kunren.db"
 P=$TESTS/data/prepare
 k() { "$KUNREN" "$@" --db "$DB"; }
-expect_exit() {
-  local want=$1 out=$2
-  shift 3
-  local got=0
-  "$@" >"$out" 2>&1 || got=$?
-  check
-  [[ $got -eq $want ]] || { fail "exit $got, expected $want: $* — $(head -3 "$out")"; }
-}
 json_get() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {"d": d}))' "$@"; }
 
 "$KUNREN" prepare --help >"$WORK/out"

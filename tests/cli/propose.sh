@@ -8,14 +8,6 @@ source "$(dirname "$0")/lib.bash"
 DB="sqlite:$WORK/kunren.db"
 PASSWORD=propose-test-password-1
 k() { "$KUNREN" "$@" --db "$DB"; }
-expect_exit() {
-  local want=$1 out=$2
-  shift 3
-  local got=0
-  "$@" >"$out" 2>&1 || got=$?
-  check
-  [[ $got -eq $want ]] || { fail "exit $got, expected $want: $* — $(head -3 "$out")"; }
-}
 json_get() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {"d": d}))' "$@"; }
 
 k init >/dev/null
@@ -29,19 +21,7 @@ k exercise propose d1 --lang en >"$WORK/out"
 expect_contains "$WORK/out" "exercise d1: 0 items proposed"
 
 # --- the drill, through the API ------------------------------------------------------------
-server_pid=""
-stop_server() { if [[ -n $server_pid ]]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=""; fi; }
-trap 'stop_server; rm -rf "$WORK"' EXIT
-mkfifo "$WORK/serve.fifo"
-"$KUNREN" serve --db "$DB" --listen 127.0.0.1:0 >"$WORK/serve.fifo" 2>"$WORK/server.log" &
-server_pid=$!
-exec 4<"$WORK/serve.fifo"
-read -r -t 60 first <&4 || { fail "kunren serve did not start: $(tail -3 "$WORK/server.log")"; finish; }
-BASE=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' <<<"$first")
-curl -sS -o "$WORK/signin.json" -D "$WORK/signin.headers" -H 'Content-Type: application/json' \
-  --data "{\"login\":\"fac\",\"password\":\"$PASSWORD\"}" "$BASE/api/v1/session"
-COOKIE=$(grep -i '^set-cookie: kunren_session=' "$WORK/signin.headers" | head -1 | sed -E 's/^[^:]*: *//; s/;.*//' | tr -d '\r')
-CSRF=$(json_get "$WORK/signin.json" 'd["csrf_token"]')
+serve_and_sign_in "$DB" fac "$PASSWORD"
 # post PATH JSON: POST as the facilitator; fails the test unless 2xx.
 post() {
   local code

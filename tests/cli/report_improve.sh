@@ -7,14 +7,6 @@ source "$(dirname "$0")/lib.bash"
 DB="sqlite:$WORK/kunren.db"
 PASSWORD=report-test-password-1234
 k() { "$KUNREN" "$@" --db "$DB"; }
-expect_exit() {
-  local want=$1 out=$2
-  shift 3
-  local got=0
-  "$@" >"$out" 2>&1 || got=$?
-  check
-  [[ $got -eq $want ]] || { fail "exit $got, expected $want: $* — $(head -3 "$out")"; }
-}
 for tool in curl jq; do
   command -v "$tool" >/dev/null || { echo "report_improve: $tool is missing (scripts/deps.sh installs it)" >&2; exit 1; }
 done
@@ -32,19 +24,7 @@ k report aar --exercise d1 -o "$WORK/planned.html" 2>/dev/null
 expect_contains "$WORK/planned.html" "</html>"
 
 # --- the drill, through the API ---------------------------------------------------
-SERVER_PID=""
-stop_server() { if [[ -n $SERVER_PID ]]; then kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; fi; }
-trap 'stop_server; rm -rf "$WORK"' EXIT
-mkfifo "$WORK/serve.fifo"
-"$KUNREN" serve --db "$DB" --listen 127.0.0.1:0 >"$WORK/serve.fifo" 2>"$WORK/server.log" &
-SERVER_PID=$!
-exec 4<"$WORK/serve.fifo"
-read -r -t 60 first <&4 || { fail "kunren serve did not start: $(tail -3 "$WORK/server.log")"; finish; }
-BASE=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' <<<"$first")
-curl -sS -o "$WORK/signin.json" -D "$WORK/signin.headers" -H 'Content-Type: application/json' \
-  --data "{\"login\":\"fac\",\"password\":\"$PASSWORD\"}" "$BASE/api/v1/session" >/dev/null
-COOKIE=$(grep -i '^set-cookie: kunren_session=' "$WORK/signin.headers" | head -1 | sed -E 's/^[^:]*: *//; s/;.*//' | tr -d '\r')
-CSRF=$(jq -r .csrf_token "$WORK/signin.json")
+serve_and_sign_in "$DB" fac "$PASSWORD"
 post() {  # post PATH JSON → the HTTP code is checked to be 2xx
   local code
   code=$(curl -sS -o "$WORK/post.json" -w '%{http_code}' -H 'Content-Type: application/json' -H "Cookie: $COOKIE" \
