@@ -41,17 +41,6 @@ using server::Resource;
 
 namespace {
 
-// `text` with every "{name}" replaced by its value.
-std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
-  for (const auto& [name, value] : values) {
-    const std::string key = "{" + name + "}";
-    for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size())) {
-      text.replace(at, key.size(), value);
-    }
-  }
-  return text;
-}
-
 std::string campaign_href(const std::string& id) { return "/campaigns/" + url_encode(id); }
 
 std::string score_text(const std::optional<double>& score) {

@@ -42,16 +42,6 @@ using server::Resource;
 namespace {
 
 // `pattern` with each "{name}" replaced by its value (texts from the i18n files).
-std::string fill(std::string pattern, const std::vector<std::pair<std::string, std::string>>& values) {
-  for (const auto& [name, value] : values) {
-    const std::string key = "{" + name + "}";
-    for (std::size_t at = pattern.find(key); at != std::string::npos; at = pattern.find(key, at + value.size())) {
-      pattern.replace(at, key.size(), value);
-    }
-  }
-  return pattern;
-}
-
 // {"iso": "2026-11-26T09:20:03.123456Z", "text": "2026-11-26 09:20 UTC"}; false when empty.
 json time_json(const std::string& ts) {
   if (ts.size() < 16) return false;

@@ -43,19 +43,6 @@ using server::Resource;
 
 namespace {
 
-std::string exercise_href(const std::string& id) { return "/exercises/" + url_encode(id); }
-std::string api_href(const std::string& id) { return "/api/v1/exercises/" + url_encode(id); }
-
-// `text` with every "{name}" replaced by its value.
-std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
-  for (const auto& [name, value] : values) {
-    const std::string key = "{" + name + "}";
-    for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
-      text.replace(at, key.size(), value);
-  }
-  return text;
-}
-
 // The built-in scenarios, read once: id, title and role names.
 struct ScenarioInfo {
   std::string id;

@@ -47,18 +47,6 @@ using server::Resource;
 
 namespace {
 
-std::string exercise_href(const std::string& id) { return "/exercises/" + url_encode(id); }
-std::string api_href(const std::string& id) { return "/api/v1/exercises/" + url_encode(id); }
-
-std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
-  for (const auto& [name, value] : values) {
-    const std::string key = "{" + name + "}";
-    for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
-      text.replace(at, key.size(), value);
-  }
-  return text;
-}
-
 // "2026-11-26T16:23:05.123456Z" → "2026-11-26 16:23".
 std::string wall_time(const std::string& at) {
   std::string out = at.substr(0, 16);

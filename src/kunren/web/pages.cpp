@@ -69,6 +69,18 @@ std::string with_lang(const HttpRequest& r, const std::string& lang) {
 
 }  // namespace
 
+std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
+  for (const auto& [name, value] : values) {
+    const std::string key = "{" + name + "}";
+    for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
+      text.replace(at, key.size(), value);
+  }
+  return text;
+}
+
+std::string exercise_href(const std::string& id) { return "/exercises/" + url_encode(id); }
+std::string api_href(const std::string& id) { return "/api/v1/exercises/" + url_encode(id); }
+
 std::string url_encode(std::string_view text) {
   static const char* k_hex = "0123456789ABCDEF";
   std::string out;

@@ -81,6 +81,13 @@ inline std::string query_param(const HttpRequest& r, std::string_view name) { re
 // Percent-encodes one path segment or query value.
 std::string url_encode(std::string_view text);
 
+// `text` (a message of web/i18n) with every "{name}" replaced by its value.
+std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values);
+
+// A drill's page, "/exercises/{id}", and its API, "/api/v1/exercises/{id}".
+std::string exercise_href(const std::string& id);
+std::string api_href(const std::string& id);
+
 // A campaign as the pages show it: campaign_json plus "href" (its page),
 // "state_label" and "period" in `lang`.
 nlohmann::json campaign_summary(const store::CampaignRecord& campaign, const std::string& lang);
