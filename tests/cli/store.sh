@@ -47,17 +47,18 @@ expect_contains "$WORK/out" "the two passwords differ"
 
 # Schema versions: an older database is refused until `db migrate`, which
 # keeps its data; a newer one is refused with the reason. (The "older" ones
-# are this database with migrations 5, 4 and 3, or 5, 4, 3 and 2, taken back out by hand.)
+# are this database with migrations 6, 5, 4 and 3, or 6, 5, 4, 3 and 2, taken back out by hand.)
 k backup -o "$WORK/v2.db" >/dev/null
-sqlite3 "$WORK/v2.db" "DROP TABLE org_document; ALTER TABLE answer DROP COLUMN evidence;
+sqlite3 "$WORK/v2.db" "DROP TABLE package; DROP TABLE org_key; DROP TABLE campaign_document;
+  DELETE FROM schema_migrations WHERE version = 6; DROP TABLE org_document; ALTER TABLE answer DROP COLUMN evidence;
   DELETE FROM schema_migrations WHERE version = 5; DROP TABLE exercise_event; DROP TABLE exercise_participant; DROP TABLE exercise;
   DELETE FROM schema_migrations WHERE version = 4;
   DROP TABLE campaign_coordinator; ALTER TABLE answer DROP COLUMN review;
   DELETE FROM schema_migrations WHERE version = 3;"
 expect_exit 4 "$WORK/out" -- "$KUNREN" campaign list --db "sqlite:$WORK/v2.db"
-expect_contains "$WORK/out" "schema version 2 is older than this program's 5"
+expect_contains "$WORK/out" "schema version 2 is older than this program's 6"
 "$KUNREN" db migrate --db "sqlite:$WORK/v2.db" >"$WORK/out"
-expect_contains "$WORK/out" "migrated to schema version 5"
+expect_contains "$WORK/out" "migrated to schema version 6"
 "$KUNREN" campaign show 2026-autumn --db "sqlite:$WORK/v2.db" >"$WORK/out"
 expect_contains "$WORK/out" "submitted   30 organisations"
 expect_contains "$WORK/out" "coordinators none listed"
@@ -66,7 +67,8 @@ expect_contains "$WORK/out" "coordinators bob"
 check; [[ $(sqlite3 "$WORK/v2.db" "SELECT COUNT(*) FROM answer WHERE review = 0") -gt 0 ]] || fail "old answers not unmarked"
 
 cp "$WORK/v2.db" "$WORK/old.db"
-sqlite3 "$WORK/old.db" "DROP TABLE org_document; ALTER TABLE answer DROP COLUMN evidence;
+sqlite3 "$WORK/old.db" "DROP TABLE IF EXISTS package; DROP TABLE IF EXISTS org_key; DROP TABLE IF EXISTS campaign_document;
+  DELETE FROM schema_migrations WHERE version = 6; DROP TABLE org_document; ALTER TABLE answer DROP COLUMN evidence;
   DELETE FROM schema_migrations WHERE version = 5; DROP TABLE exercise_event; DROP TABLE exercise_participant; DROP TABLE exercise;
   DELETE FROM schema_migrations WHERE version = 4;
   DROP TABLE campaign_coordinator; ALTER TABLE answer DROP COLUMN review;
@@ -76,7 +78,7 @@ sqlite3 "$WORK/old.db" "DROP TABLE org_document; ALTER TABLE answer DROP COLUMN 
 expect_exit 4 "$WORK/out" -- "$KUNREN" campaign list --db "sqlite:$WORK/old.db"
 expect_contains "$WORK/out" "kunren db migrate"
 "$KUNREN" db migrate --db "sqlite:$WORK/old.db" >"$WORK/out"
-expect_contains "$WORK/out" "migrated to schema version 5"
+expect_contains "$WORK/out" "migrated to schema version 6"
 "$KUNREN" campaign show 2026-autumn --db "sqlite:$WORK/old.db" >"$WORK/out"
 expect_contains "$WORK/out" "submitted   30 organisations"
 sqlite3 "$WORK/old.db" "INSERT INTO schema_migrations VALUES (99, 'from the future', '2030-01-01T00:00:00.000000Z')"

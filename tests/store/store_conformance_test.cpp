@@ -114,7 +114,22 @@ std::string dump(Store& s) {
       }
     }
   }
+  for (const auto& c : got(s.list_campaigns())) {
+    for (const auto& d : got(s.campaign_document_history(c.id, "publication"))) {
+      out << "campaign-document " << d.campaign << '|' << d.kind << '|' << d.no << '|' << d.content << '|' << d.author
+          << '|' << d.created_at << '\n';
+    }
+    for (const auto& p : got(s.list_packages(c.id))) {
+      out << "package " << p.id << '|' << p.campaign << '|' << p.org << '|' << p.sha256 << '|' << p.key_id << '|'
+          << p.created_at << '|' << p.filename << '|' << p.revision_id << '|' << p.imported_by << '|' << p.imported_at
+          << '\n';
+    }
+  }
   for (const auto& o : orgs) {
+    for (const auto& k : got(s.list_org_keys(o.id))) {
+      out << "key " << k.org << '|' << k.key_id << '|' << k.public_key << '|' << k.added_by << '|' << k.added_at << '|'
+          << k.revoked_at << '\n';
+    }
     for (model::PrepKind kind : model::all_prep_kinds()) {
       for (const auto& d : got(s.org_document_history(o.id, model::to_string(kind)))) {
         out << "document " << d.org << '|' << d.kind << '|' << d.no << '|' << d.content << '|' << d.author << '|'
@@ -2136,6 +2151,196 @@ TEST_P(StoreConformance, BackupCopiesTheDatabaseOrSaysWhyNot) {
     ASSERT_NE(copy, nullptr);
     EXPECT_EQ(dump(*copy), dump(s()));
   }
+}
+
+// --- publication settings (CampaignDocument) ------------------------------------------
+
+TEST_P(StoreConformance, CampaignDocumentsAreRevisionsWithAStaleCheckAndAnAuditEntry) {
+  mini_world(1);
+  EXPECT_EQ(got(s().latest_campaign_document("c", "publication")), std::nullopt);
+  auto first = got(s().append_campaign_document("c", "publication", 0, R"({"tlp":"AMBER"})", Actor{"user:cora"}));
+  EXPECT_EQ(first.no, 1);
+  EXPECT_EQ(first.author, "user:cora");
+  EXPECT_TRUE(is_canonical_time(first.created_at)) << first.created_at;
+  auto second = got(s().append_campaign_document("c", "publication", 1, R"({"tlp":"GREEN"})", k_actor));
+  EXPECT_EQ(second.no, 2);
+  EXPECT_GE(second.created_at, first.created_at);
+  auto latest = got(s().latest_campaign_document("c", "publication"));
+  ASSERT_TRUE(latest.has_value());
+  EXPECT_EQ(latest->content, R"({"tlp":"GREEN"})");
+  auto history = got(s().campaign_document_history("c", "publication"));
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].content, R"({"tlp":"AMBER"})");
+
+  const auto before = dump(s());
+  const std::size_t audits = audit_count();
+  auto stale = s().append_campaign_document("c", "publication", 1, R"({"tlp":"RED"})", k_actor);
+  EXPECT_TRUE(fails_with(stale.status(), ErrorKind::kConflict, "stale"));
+  EXPECT_EQ(stale.status().where().field, "expected_no");
+  EXPECT_TRUE(fails_with(s().append_campaign_document("c", "poster", 2, "{}", k_actor).status(), ErrorKind::kBadInput,
+                         "'poster'"));
+  EXPECT_TRUE(fails_with(s().append_campaign_document("c", "publication", 2, "[1]", k_actor).status(),
+                         ErrorKind::kBadInput, "JSON object"));
+  EXPECT_TRUE(fails_with(s().append_campaign_document("ghost", "publication", 0, "{}", k_actor).status(),
+                         ErrorKind::kNotFound, "'ghost'"));
+  EXPECT_TRUE(fails_with(s().latest_campaign_document("ghost", "publication").status(), ErrorKind::kNotFound, "'ghost'"));
+  EXPECT_EQ(dump(s()), before);
+  EXPECT_EQ(audit_count(), audits);
+  auto entries = got(s().list_audit({"campaign", "c", 0}));
+  ASSERT_FALSE(entries.empty());
+  EXPECT_EQ(entries.back().action, "campaign.document");
+  EXPECT_EQ(json::parse(entries.back().detail), (json{{"kind", "publication"}, {"no", 2}}));
+}
+
+// --- signing keys and submission packages -----------------------------------------------
+
+const std::string k_pub_a = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+const std::string k_pub_b = "Kx5m9CH1Bq7hG3cHGjWcNfV2xqkM0Yy9qTzU3Rk4xWQ=";
+
+NewPackage package_of(std::string org, std::string sha, std::string created_at, std::vector<Answer> answers,
+                      std::string key_id = "0123456789abcdef") {
+  NewPackage p;
+  p.campaign = "c";
+  p.org = std::move(org);
+  p.sha256 = std::move(sha);
+  p.key_id = std::move(key_id);
+  p.created_at = std::move(created_at);
+  p.filename = "org.kunren";
+  p.answers = std::move(answers);
+  return p;
+}
+
+std::string sha_of(char c) { return std::string(64, c); }
+
+TEST_P(StoreConformance, OrgKeysAreAddedListedAndRevokedOnce) {
+  put_orgs(2);
+  ASSERT_OK(s().add_org_key({org_id(0), "0123456789abcdef", k_pub_a, {}, {}, {}}, Actor{"user:cora"}));
+  ASSERT_OK(s().add_org_key({org_id(0), "fedcba9876543210", k_pub_b, {}, {}, {}}, k_actor));
+  auto keys = got(s().list_org_keys(org_id(0)));
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_EQ(keys[0].key_id, "0123456789abcdef");
+  EXPECT_EQ(keys[0].public_key, k_pub_a);
+  EXPECT_EQ(keys[0].added_by, "user:cora");
+  EXPECT_TRUE(is_canonical_time(keys[0].added_at));
+  EXPECT_TRUE(keys[0].revoked_at.empty());
+  EXPECT_TRUE(got(s().list_org_keys(org_id(1))).empty());
+
+  const auto before = dump(s());
+  EXPECT_TRUE(fails_with(s().add_org_key({org_id(1), "0123456789abcdef", k_pub_a, {}, {}, {}}, k_actor),
+                         ErrorKind::kConflict, "already registered"));
+  EXPECT_TRUE(fails_with(s().add_org_key({"ghost", "1123456789abcdef", k_pub_a, {}, {}, {}}, k_actor),
+                         ErrorKind::kNotFound, "'ghost'"));
+  EXPECT_TRUE(fails_with(s().add_org_key({org_id(1), "0123456789ABCDEF", k_pub_a, {}, {}, {}}, k_actor),
+                         ErrorKind::kBadInput, "key id"));
+  EXPECT_TRUE(fails_with(s().add_org_key({org_id(1), "1123456789abcdef", "not-a-key", {}, {}, {}}, k_actor),
+                         ErrorKind::kBadInput, "public key"));
+  EXPECT_TRUE(fails_with(s().revoke_org_key(org_id(1), "0123456789abcdef", k_actor), ErrorKind::kNotFound,
+                         "no key"));
+  EXPECT_EQ(dump(s()), before);
+
+  ASSERT_OK(s().revoke_org_key(org_id(0), "0123456789abcdef", k_actor));
+  keys = got(s().list_org_keys(org_id(0)));
+  EXPECT_TRUE(is_canonical_time(keys[0].revoked_at)) << keys[0].revoked_at;
+  EXPECT_TRUE(keys[1].revoked_at.empty());
+  EXPECT_TRUE(fails_with(s().revoke_org_key(org_id(0), "0123456789abcdef", k_actor), ErrorKind::kConflict,
+                         "already revoked"));
+  auto entries = got(s().list_audit({"org", org_id(0), 0}));
+  std::vector<std::string> actions;
+  for (const auto& e : entries) actions.push_back(e.action);
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "org.key.add"), 2);
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "org.key.revoke"), 1);
+}
+
+TEST_P(StoreConformance, APackageImportWritesARevisionAndItsRecordInOneTransaction) {
+  mini_world(3);
+  ASSERT_OK(s().add_org_key({org_id(0), "0123456789abcdef", k_pub_a, {}, {}, {}}, k_actor));
+  auto first = got(s().import_package(
+      package_of(org_id(0), sha_of('a'), "2026-11-20T09:00:00.000000Z", {{"Q1", 2, "現場で確認"}}), Actor{"user:cora"}));
+  EXPECT_FALSE(first.duplicate);
+  EXPECT_TRUE(first.created);
+  EXPECT_GT(first.record.revision_id, 0);
+  EXPECT_EQ(first.record.imported_by, "user:cora");
+  auto history = got(s().revision_history("c", org_id(0)));
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].id, first.record.revision_id);
+  EXPECT_EQ(history[0].state, RevisionState::kSubmitted);
+  ASSERT_EQ(history[0].answers.size(), 1u);
+  EXPECT_EQ(history[0].answers[0].comment, "現場で確認");
+
+  // The same bytes again: a duplicate, nothing written.
+  auto before = dump(s());
+  auto again = got(s().import_package(
+      package_of(org_id(0), sha_of('a'), "2026-11-20T09:00:00.000000Z", {{"Q1", 2, "現場で確認"}}), k_actor));
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(again.record.id, first.record.id);
+  EXPECT_EQ(dump(s()), before);
+
+  // An older package after a newer one: replayed, nothing written.
+  auto replay = s().import_package(
+      package_of(org_id(0), sha_of('b'), "2026-11-19T09:00:00.000000Z", {{"Q1", 1, {}}}), k_actor);
+  EXPECT_TRUE(fails_with(replay.status(), ErrorKind::kConflict, "replayed"));
+  EXPECT_TRUE(fails_with(replay.status(), ErrorKind::kConflict, "2026-11-20T09:00:00.000000Z"));
+  EXPECT_EQ(dump(s()), before);
+
+  // A newer package with the same answers: recorded, no revision.
+  auto same = got(s().import_package(
+      package_of(org_id(0), sha_of('c'), "2026-11-21T09:00:00.000000Z", {{"Q1", 2, "現場で確認"}}), k_actor));
+  EXPECT_FALSE(same.duplicate);
+  EXPECT_FALSE(same.created);
+  EXPECT_EQ(same.record.revision_id, 0);
+  EXPECT_EQ(got(s().revision_history("c", org_id(0))).size(), 1u);
+
+  // A changed resubmission: a new revision.
+  auto changed = got(s().import_package(
+      package_of(org_id(0), sha_of('d'), "2026-11-22T09:00:00.000000Z", {{"Q1", 3, {}}}), k_actor));
+  EXPECT_TRUE(changed.created);
+  history = got(s().revision_history("c", org_id(0)));
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[1].no, 2);
+  EXPECT_EQ(history[1].answers.at(0).choice, 3);
+
+  auto packages = got(s().list_packages("c"));
+  ASSERT_EQ(packages.size(), 3u);
+  EXPECT_EQ(packages[0].sha256, sha_of('a'));
+  EXPECT_EQ(packages[1].revision_id, 0);
+  EXPECT_EQ(packages[2].created_at, "2026-11-22T09:00:00.000000Z");
+  auto entries = got(s().list_audit({"campaign", "c", 0}));
+  EXPECT_EQ(std::count_if(entries.begin(), entries.end(), [](const AuditEntry& e) { return e.action == "package.import"; }),
+            3);
+}
+
+TEST_P(StoreConformance, ARefusedPackageImportWritesNothing) {
+  mini_world(3);
+  ASSERT_OK(s().add_org_key({org_id(0), "0123456789abcdef", k_pub_a, {}, {}, {}}, k_actor));
+  const auto before = dump(s());
+  const std::string t = "2026-11-20T09:00:00.000000Z";
+  EXPECT_TRUE(fails_with(s().import_package(package_of(org_id(0), sha_of('a'), t, {{"Q9", 1, {}}}), k_actor).status(),
+                         ErrorKind::kBadInput, "Q9"));
+  EXPECT_TRUE(fails_with(s().import_package(package_of(org_id(0), sha_of('a'), t, {{"Q1", 9, {}}}), k_actor).status(),
+                         ErrorKind::kBadInput, "Q1"));
+  EXPECT_TRUE(fails_with(s().import_package(package_of("ghost", sha_of('a'), t, {{"Q1", 1, {}}}), k_actor).status(),
+                         ErrorKind::kNotFound, "'ghost'"));
+  EXPECT_TRUE(fails_with(
+      s().import_package(package_of(org_id(0), sha_of('a'), "2026-11-20", {{"Q1", 1, {}}}), k_actor).status(),
+      ErrorKind::kBadInput, "canonical"));
+  EXPECT_TRUE(fails_with(
+      s().import_package(package_of(org_id(0), "xyz", t, {{"Q1", 1, {}}}), k_actor).status(), ErrorKind::kBadInput,
+      "sha256"));
+  EXPECT_TRUE(fails_with(
+      s().import_package(package_of(org_id(0), sha_of('a'), t, {{"Q1", 1, {}}, {"Q1", 2, {}}}), k_actor).status(),
+      ErrorKind::kBadInput, "twice"));
+  EXPECT_TRUE(fails_with(s().import_package(package_of(org_id(0), sha_of('a'), t, {{"Q1", 1, {}}},
+                                                       "1111111111111111"),
+                                            k_actor)
+                             .status(),
+                         ErrorKind::kNotFound, "1111111111111111"));
+  EXPECT_EQ(dump(s()), before);
+  // A campaign that is not open takes no package.
+  ASSERT_OK(s().set_campaign_state("c", CampaignState::kClosed, k_actor));
+  const auto closed = dump(s());
+  EXPECT_TRUE(fails_with(s().import_package(package_of(org_id(0), sha_of('a'), t, {{"Q1", 1, {}}}), k_actor).status(),
+                         ErrorKind::kConflict, "closed"));
+  EXPECT_EQ(dump(s()), closed);
 }
 
 }  // namespace

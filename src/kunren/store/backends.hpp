@@ -181,6 +181,28 @@ Status org_document_not_found(const std::string& org, const std::string& kind, i
 // The audit object id "ORG/kind".
 std::string org_document_object_id(const std::string& org, const std::string& kind);
 
+// --- campaign documents, signing keys, packages: checks every backend shares -------
+
+// The kinds of campaign documents: {"publication"}.
+const std::vector<std::string>& campaign_document_kinds();
+// As org_document_values_ok, for append_campaign_document.
+Status campaign_document_values_ok(const std::string& campaign, const std::string& kind, int expected_no,
+                                   const std::string& content);
+Status campaign_document_kind_ok(const std::string& kind);
+Status campaign_document_stale(const std::string& campaign, const std::string& kind, int latest_no, int expected_no);
+// add_org_key's values: org and key texts, key_id 16 lower-case hex digits,
+// public_key standard base64 of 32 bytes (44 characters ending in '=').
+Status org_key_values_ok(const OrgKey& key);
+Status org_key_exists(const std::string& key_id);                           // Conflict
+Status org_key_not_found(const std::string& org, const std::string& key_id);  // NotFound
+Status org_key_revoked(const std::string& org, const std::string& key_id);    // Conflict
+// import_package's values that need no database: texts, sha256 (64 hex),
+// key_id, created_at canonical (store::parse_timestamp of it is itself),
+// and the answers' item ids unique.
+Status new_package_ok(const NewPackage& p);
+// Conflict "replayed": `earlier` (same campaign and org) is not older.
+Status package_replayed(const NewPackage& p, const PackageRecord& earlier);
+
 // --- restore_campaign, planned once for every backend -------------------------------
 
 // What restore_campaign needs to know of the store it writes into, read by

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <unordered_set>
 #include <utility>
 
@@ -659,6 +660,137 @@ class MemoryStore final : public Store {
     return it->second;
   }
 
+  // --- campaign documents ---
+
+  Result<CampaignDocument> append_campaign_document(const std::string& campaign, const std::string& kind,
+                                                    int expected_no, const std::string& content,
+                                                    const Actor& actor) override {
+    KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+    KUNREN_RETURN_IF_ERROR(campaign_document_values_ok(campaign, kind, expected_no, content));
+    if (m_campaigns.count(campaign) == 0) return campaign_not_found(campaign);
+    auto& history = m_campaign_documents[{campaign, kind}];
+    const int latest = history.empty() ? 0 : history.back().no;
+    KUNREN_RETURN_IF_ERROR(campaign_document_stale(campaign, kind, latest, expected_no));
+    const Timestamp now = event_time(now_utc(), history.empty() ? Timestamp() : history.back().created_at);
+    CampaignDocument d{campaign, kind, latest + 1, content, actor.name, now};
+    history.push_back(d);
+    audit(now, actor, "campaign.document", "campaign", campaign, json{{"kind", kind}, {"no", d.no}});
+    return d;
+  }
+
+  Result<std::optional<CampaignDocument>> latest_campaign_document(const std::string& campaign,
+                                                                   const std::string& kind) override {
+    KUNREN_RETURN_IF_ERROR(campaign_document_kind_ok(kind));
+    if (m_campaigns.count(campaign) == 0) return campaign_not_found(campaign);
+    auto it = m_campaign_documents.find({campaign, kind});
+    if (it == m_campaign_documents.end() || it->second.empty()) return std::optional<CampaignDocument>();
+    return std::optional<CampaignDocument>(it->second.back());
+  }
+
+  Result<std::vector<CampaignDocument>> campaign_document_history(const std::string& campaign,
+                                                                  const std::string& kind) override {
+    KUNREN_RETURN_IF_ERROR(campaign_document_kind_ok(kind));
+    if (m_campaigns.count(campaign) == 0) return campaign_not_found(campaign);
+    auto it = m_campaign_documents.find({campaign, kind});
+    if (it == m_campaign_documents.end()) return std::vector<CampaignDocument>();
+    return it->second;
+  }
+
+  // --- signing keys and packages ---
+
+  Status add_org_key(const OrgKey& key, const Actor& actor) override {
+    KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+    KUNREN_RETURN_IF_ERROR(org_key_values_ok(key));
+    if (m_orgs.count(key.org) == 0) return org_not_found(key.org);
+    for (const auto& k : m_keys) {
+      if (k.key_id == key.key_id) return org_key_exists(key.key_id);
+    }
+    OrgKey k{key.org, key.key_id, key.public_key, actor.name, now_utc(), {}};
+    m_keys.push_back(k);
+    audit(k.added_at, actor, "org.key.add", "org", k.org, json{{"key_id", k.key_id}});
+    return Status::ok();
+  }
+
+  Result<std::vector<OrgKey>> list_org_keys(const std::string& org) override {
+    KUNREN_RETURN_IF_ERROR(check_text(org, "an organisation id"));
+    if (m_orgs.count(org) == 0) return org_not_found(org);
+    std::vector<OrgKey> out;
+    for (const auto& k : m_keys) {
+      if (k.org == org) out.push_back(k);
+    }
+    std::stable_sort(out.begin(), out.end(), [](const OrgKey& a, const OrgKey& b) {
+      return std::tie(a.added_at, a.key_id) < std::tie(b.added_at, b.key_id);
+    });
+    return out;
+  }
+
+  Status revoke_org_key(const std::string& org, const std::string& key_id, const Actor& actor) override {
+    KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+    KUNREN_RETURN_IF_ERROR(check_text(org, "an organisation id"));
+    KUNREN_RETURN_IF_ERROR(check_text(key_id, "a key id"));
+    if (m_orgs.count(org) == 0) return org_not_found(org);
+    for (auto& k : m_keys) {
+      if (k.org != org || k.key_id != key_id) continue;
+      if (!k.revoked_at.empty()) return org_key_revoked(org, key_id);
+      k.revoked_at = now_utc();
+      audit(k.revoked_at, actor, "org.key.revoke", "org", org, json{{"key_id", key_id}});
+      return Status::ok();
+    }
+    return org_key_not_found(org, key_id);
+  }
+
+  Result<PackageImportResult> import_package(const NewPackage& p, const Actor& actor) override {
+    KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+    KUNREN_RETURN_IF_ERROR(new_package_ok(p));
+    PackageImportResult result;
+    const PackageRecord* newest = nullptr;
+    for (const auto& r : m_packages) {
+      if (r.campaign != p.campaign) continue;
+      if (r.sha256 == p.sha256) {
+        result.duplicate = true;
+        result.record = r;
+        return result;
+      }
+      if (r.org == p.org && (newest == nullptr || r.created_at > newest->created_at)) newest = &r;
+    }
+    if (newest != nullptr && newest->created_at >= p.created_at) return package_replayed(p, *newest);
+    if (std::none_of(m_keys.begin(), m_keys.end(), [&](const OrgKey& k) { return k.key_id == p.key_id; })) {
+      return org_key_not_found(p.org, p.key_id);
+    }
+    // append_revisions checks everything before it writes; if it fails,
+    // nothing is written, and nothing below can fail.
+    NewRevision rev{p.org, RevisionState::kSubmitted, p.answers};
+    auto appended = append_revisions(p.campaign, {rev}, nullptr, actor, AppendOptions{});
+    if (!appended) return appended.status();
+    PackageRecord r;
+    r.id = static_cast<std::int64_t>(m_packages.size()) + 1;
+    r.campaign = p.campaign;
+    r.org = p.org;
+    r.sha256 = p.sha256;
+    r.key_id = p.key_id;
+    r.created_at = p.created_at;
+    r.filename = p.filename;
+    r.revision_id = appended->revision_ids.empty() ? 0 : appended->revision_ids.front();
+    r.imported_by = actor.name;
+    r.imported_at = now_utc();
+    m_packages.push_back(r);
+    audit(r.imported_at, actor, "package.import", "campaign", p.campaign,
+          json{{"org", p.org}, {"sha256", p.sha256}, {"key_id", p.key_id}, {"revision_id", r.revision_id}});
+    result.record = r;
+    result.created = r.revision_id != 0;
+    return result;
+  }
+
+  Result<std::vector<PackageRecord>> list_packages(const std::string& campaign) override {
+    KUNREN_RETURN_IF_ERROR(check_text(campaign, "a campaign id"));
+    if (m_campaigns.count(campaign) == 0) return campaign_not_found(campaign);
+    std::vector<PackageRecord> out;
+    for (const auto& r : m_packages) {
+      if (r.campaign == campaign) out.push_back(r);
+    }
+    return out;
+  }
+
   Status backup(const std::string& path) override {
     (void)path;
     return Status::conflict("the memory store cannot be backed up; it lives only as long as the process");
@@ -735,6 +867,10 @@ class MemoryStore final : public Store {
   std::map<std::string, std::vector<model::ExerciseEvent>> m_events;  // by exercise id, by seq
   // (org, kind) → revisions; revision no = position + 1.
   std::map<std::pair<std::string, std::string>, std::vector<OrgDocument>> m_documents;
+  // (campaign, kind) → revisions; revision no = position + 1.
+  std::map<std::pair<std::string, std::string>, std::vector<CampaignDocument>> m_campaign_documents;
+  std::vector<OrgKey> m_keys;               // in the order added
+  std::vector<PackageRecord> m_packages;    // id = position + 1
   std::optional<Timestamp> m_call_time;  // set while append_revisions registers organisations
 };
 

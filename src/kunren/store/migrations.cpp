@@ -247,6 +247,50 @@ CREATE TABLE org_document (
 );
 )",
        {"org_document"}},
+      // Publishing and offline submissions (issue 7). campaign_document
+      // holds the coordinator's publication settings as append-only
+      // revisions, like org_document. org_key: an organisation's public
+      // signing keys; revoked_at is its one field written later (once).
+      // package: every submission package imported, append-only; the same
+      // bytes twice in one campaign is refused by the UNIQUE key, and
+      // revision_id is NULL when the package's answers changed nothing.
+      {6,
+       "publication settings, signing keys, submission packages",
+       R"(
+CREATE TABLE campaign_document (
+  campaign_id {TEXT} NOT NULL REFERENCES campaign (id),
+  kind {TEXT} NOT NULL,
+  no INTEGER NOT NULL CHECK (no >= 1),
+  content {TEXT} NOT NULL,
+  author {TEXT} NOT NULL,
+  created_at {TEXT} NOT NULL,
+  PRIMARY KEY (campaign_id, kind, no)
+);
+CREATE TABLE org_key (
+  key_id {TEXT} NOT NULL PRIMARY KEY,
+  org_id {TEXT} NOT NULL REFERENCES organization (id),
+  public_key {TEXT} NOT NULL,
+  added_by {TEXT} NOT NULL,
+  added_at {TEXT} NOT NULL,
+  revoked_at {TEXT} NOT NULL DEFAULT ''
+);
+CREATE INDEX org_key_org ON org_key (org_id);
+CREATE TABLE package (
+  id {ID},
+  campaign_id {TEXT} NOT NULL REFERENCES campaign (id),
+  org_id {TEXT} NOT NULL REFERENCES organization (id),
+  sha256 {TEXT} NOT NULL,
+  key_id {TEXT} NOT NULL REFERENCES org_key (key_id),
+  created_at {TEXT} NOT NULL,
+  filename {TEXT} NOT NULL,
+  revision_id BIGINT {REVISION_FK},
+  imported_by {TEXT} NOT NULL,
+  imported_at {TEXT} NOT NULL,
+  UNIQUE (campaign_id, sha256)
+);
+CREATE INDEX package_org ON package (campaign_id, org_id);
+)",
+       {"campaign_document", "package"}},
   };
   return k_steps;
 }

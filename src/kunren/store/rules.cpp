@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <set>
+#include <unordered_set>
 #include <utility>
 
 #include <fmt/format.h>
@@ -548,5 +549,129 @@ Status org_document_not_found(const std::string& org, const std::string& kind, i
 }
 
 std::string org_document_object_id(const std::string& org, const std::string& kind) { return org + "/" + kind; }
+
+// --- campaign documents, signing keys, packages ---------------------------------------
+
+const std::vector<std::string>& campaign_document_kinds() {
+  static const std::vector<std::string> k_kinds = {"publication"};
+  return k_kinds;
+}
+
+Status campaign_document_kind_ok(const std::string& kind) {
+  for (const auto& k : campaign_document_kinds()) {
+    if (k == kind) return Status::ok();
+  }
+  KUNREN_RETURN_IF_ERROR(check_text(kind, "the document kind"));
+  return Status::bad_input(fmt::format("'{}' is not a kind of campaign document (publication)", kind),
+                           Location{{}, 0, 0, "kind"});
+}
+
+Status campaign_document_values_ok(const std::string& campaign, const std::string& kind, int expected_no,
+                                   const std::string& content) {
+  KUNREN_RETURN_IF_ERROR(check_text(campaign, "a campaign id"));
+  KUNREN_RETURN_IF_ERROR(campaign_document_kind_ok(kind));
+  KUNREN_RETURN_IF_ERROR(check_text(content, fmt::format("the campaign's {} document", kind), true));
+  const auto parsed = nlohmann::json::parse(content, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return Status::bad_input(fmt::format("campaign '{}': the {} document is not a JSON object", campaign, kind),
+                             Location{{}, 0, 0, "content"});
+  }
+  if (expected_no < 0) {
+    return Status::bad_input(
+        fmt::format("campaign '{}': the {} document cannot be based on revision {}", campaign, kind, expected_no),
+        Location{{}, 0, 0, "expected_no"});
+  }
+  return Status::ok();
+}
+
+Status campaign_document_stale(const std::string& campaign, const std::string& kind, int latest_no, int expected_no) {
+  if (latest_no == expected_no) return Status::ok();
+  return Status::conflict(
+      fmt::format("campaign '{}': the {} settings are stale: revision {} is the latest, this save was based on {} "
+                  "(someone else saved in between; reload and save again)",
+                  campaign, kind, latest_no, expected_no),
+      Location{{}, 0, 0, "expected_no"});
+}
+
+namespace {
+
+bool is_lower_hex(const std::string& s, std::size_t n) {
+  if (s.size() != n) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+bool is_base64_key(const std::string& s) {
+  if (s.size() != 44 || s[43] != '=') return false;
+  for (std::size_t i = 0; i < 43; ++i) {
+    const char c = s[i];
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Status org_key_values_ok(const OrgKey& key) {
+  KUNREN_RETURN_IF_ERROR(check_text(key.org, "an organisation id"));
+  if (!is_lower_hex(key.key_id, 16)) {
+    return Status::bad_input(fmt::format("'{}' is not a key id (16 lower-case hex digits)", key.key_id),
+                             Location{{}, 0, 0, "key_id"});
+  }
+  if (!is_base64_key(key.public_key)) {
+    return Status::bad_input("the public key is not the base64 of a 32-byte Ed25519 key (44 characters)",
+                             Location{{}, 0, 0, "public_key"});
+  }
+  return Status::ok();
+}
+
+Status org_key_exists(const std::string& key_id) {
+  return Status::conflict(fmt::format("key {} is already registered", key_id), Location{{}, 0, 0, "key_id"});
+}
+
+Status org_key_not_found(const std::string& org, const std::string& key_id) {
+  return Status::not_found(fmt::format("organisation '{}' has no key {}", org, key_id), Location{{}, 0, 0, "key_id"});
+}
+
+Status org_key_revoked(const std::string& org, const std::string& key_id) {
+  return Status::conflict(fmt::format("key {} of organisation '{}' is already revoked", key_id, org),
+                          Location{{}, 0, 0, "key_id"});
+}
+
+Status new_package_ok(const NewPackage& p) {
+  KUNREN_RETURN_IF_ERROR(check_text(p.campaign, "the package's campaign"));
+  KUNREN_RETURN_IF_ERROR(check_text(p.org, "the package's organisation"));
+  KUNREN_RETURN_IF_ERROR(check_text(p.filename, "the package's file name"));
+  if (!is_lower_hex(p.sha256, 64)) {
+    return Status::bad_input("the package's sha256 is not 64 lower-case hex digits", Location{{}, 0, 0, "sha256"});
+  }
+  if (!is_lower_hex(p.key_id, 16)) {
+    return Status::bad_input("the package's key id is not 16 lower-case hex digits", Location{{}, 0, 0, "key_id"});
+  }
+  auto t = parse_timestamp(p.created_at);
+  if (!t || *t != p.created_at) {
+    return Status::bad_input(fmt::format("the package's time '{}' is not a canonical UTC time", p.created_at),
+                             Location{{}, 0, 0, "created_at"});
+  }
+  std::unordered_set<std::string> items;
+  for (const auto& a : p.answers) {
+    if (!items.insert(a.item).second) {
+      return Status::bad_input(fmt::format("the package answers item '{}' twice", a.item), Location{{}, 0, 0, a.item});
+    }
+  }
+  return Status::ok();
+}
+
+Status package_replayed(const NewPackage& p, const PackageRecord& earlier) {
+  return Status::conflict(
+      fmt::format("replayed package: organisation '{}' already submitted a package made at {} (imported {}), "
+                  "and this one was made at {}; only a newer package replaces it",
+                  p.org, earlier.created_at, earlier.imported_at, p.created_at),
+      Location{p.filename, 0, 0, "manifest.created_at"});
+}
 
 }  // namespace kunren::store

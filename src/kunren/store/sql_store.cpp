@@ -542,6 +542,16 @@ Result<AppendResult> SqlStore::append_revisions(const std::string& campaign, con
   KUNREN_RETURN_IF_ERROR(check_orgs(options.register_orgs));
   sql::Transaction tx(*m_db);
   KUNREN_RETURN_IF_ERROR(tx.begin());
+  auto result = append_in_transaction(campaign, revisions, source, actor, options);
+  if (!result) return result.status();
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  return result;
+}
+
+Result<AppendResult> SqlStore::append_in_transaction(const std::string& campaign,
+                                                     const std::vector<NewRevision>& revisions,
+                                                     const ImportRecord* source, const Actor& actor,
+                                                     const AppendOptions& options) {
   // Appends to one campaign take turns (SQLite: BEGIN IMMEDIATE already
   // serialises every writer; PostgreSQL: a lock per campaign), and the time
   // is read only once it is our turn, never earlier than the campaign's last
@@ -692,7 +702,6 @@ Result<AppendResult> SqlStore::append_revisions(const std::string& campaign, con
   result.revision_ids = std::move(*ids);
   KUNREN_RETURN_IF_ERROR(
       audit(now, actor, source != nullptr ? "revision.import" : "revision.append", "campaign", campaign, detail));
-  KUNREN_RETURN_IF_ERROR(tx.commit());
   return result;
 }
 
@@ -1416,5 +1425,253 @@ Result<std::vector<OrgDocument>> SqlStore::org_document_history(const std::strin
 }
 
 Status SqlStore::backup(const std::string& path) { return m_backup(path); }
+
+// --- campaign documents -------------------------------------------------------------
+
+namespace {
+
+constexpr const char* k_campaign_document_columns = "campaign_id, kind, no, content, author, created_at";
+constexpr const char* k_key_columns = "org_id, key_id, public_key, added_by, added_at, revoked_at";
+constexpr const char* k_package_columns =
+    "id, campaign_id, org_id, sha256, key_id, created_at, filename, revision_id, imported_by, imported_at";
+
+CampaignDocument campaign_document_from(const sql::Row& r) {
+  return CampaignDocument{r.str(0), r.str(1), static_cast<int>(r.int64(2)), r.str(3), r.str(4), r.str(5)};
+}
+
+OrgKey key_from(const sql::Row& r) { return OrgKey{r.str(0), r.str(1), r.str(2), r.str(3), r.str(4), r.str(5)}; }
+
+PackageRecord package_from(const sql::Row& r) {
+  PackageRecord p;
+  p.id = r.int64(0);
+  p.campaign = r.str(1);
+  p.org = r.str(2);
+  p.sha256 = r.str(3);
+  p.key_id = r.str(4);
+  p.created_at = r.str(5);
+  p.filename = r.str(6);
+  p.revision_id = r.is_null(7) ? 0 : r.int64(7);
+  p.imported_by = r.str(8);
+  p.imported_at = r.str(9);
+  return p;
+}
+
+}  // namespace
+
+Status SqlStore::read_campaign_documents(const std::string& campaign, const std::string& kind,
+                                         const std::string& extra, const std::vector<Value>& params,
+                                         std::vector<CampaignDocument>& out) {
+  std::vector<Value> all{campaign, kind};
+  all.insert(all.end(), params.begin(), params.end());
+  return m_db->query(fmt::format("SELECT {} FROM campaign_document WHERE campaign_id = ? AND kind = ?{} ORDER BY no",
+                                 k_campaign_document_columns, extra),
+                     all, push_into(out, campaign_document_from));
+}
+
+Result<CampaignDocument> SqlStore::append_campaign_document(const std::string& campaign, const std::string& kind,
+                                                            int expected_no, const std::string& content,
+                                                            const Actor& actor) {
+  KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+  KUNREN_RETURN_IF_ERROR(campaign_document_values_ok(campaign, kind, expected_no, content));
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  if (m_db->dialect() == sql::Dialect::kPostgres) {
+    KUNREN_RETURN_IF_ERROR(m_db->execute("SELECT pg_advisory_xact_lock(hashtext(?))",
+                                         {"kunren.campaign-document:" + campaign + "\n" + kind}));
+  }
+  auto found = find_campaign(campaign, Lock::kShare);
+  if (!found) return found.status();
+  if (!*found) return campaign_not_found(campaign);
+  int latest = 0;
+  Timestamp latest_at;
+  KUNREN_RETURN_IF_ERROR(m_db->query(
+      "SELECT no, created_at FROM campaign_document WHERE campaign_id = ? AND kind = ? ORDER BY no DESC LIMIT 1",
+      {campaign, kind}, [&](const sql::Row& row) {
+        latest = static_cast<int>(row.int64(0));
+        latest_at = row.str(1);
+        return Status::ok();
+      }));
+  KUNREN_RETURN_IF_ERROR(campaign_document_stale(campaign, kind, latest, expected_no));
+  const Timestamp now = event_time(now_utc(), latest_at);
+  CampaignDocument d{campaign, kind, latest + 1, content, actor.name, now};
+  Status status = m_db->execute(
+      fmt::format("INSERT INTO campaign_document ({}) VALUES (?, ?, ?, ?, ?, ?)", k_campaign_document_columns),
+      {d.campaign, d.kind, std::int64_t{d.no}, d.content, d.author, d.created_at});
+  if (status.kind() == ErrorKind::kConflict) return campaign_document_stale(campaign, kind, d.no, expected_no);
+  KUNREN_RETURN_IF_ERROR(status);
+  KUNREN_RETURN_IF_ERROR(audit(now, actor, "campaign.document", "campaign", campaign, json{{"kind", kind}, {"no", d.no}}));
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  return d;
+}
+
+Result<std::optional<CampaignDocument>> SqlStore::latest_campaign_document(const std::string& campaign,
+                                                                           const std::string& kind) {
+  KUNREN_RETURN_IF_ERROR(campaign_document_kind_ok(kind));
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin_read());
+  auto found = find_campaign(campaign, Lock::kNone);
+  if (!found) return found.status();
+  if (!*found) return campaign_not_found(campaign);
+  std::vector<CampaignDocument> out;
+  KUNREN_RETURN_IF_ERROR(read_campaign_documents(
+      campaign, kind, " AND no = (SELECT MAX(no) FROM campaign_document WHERE campaign_id = ? AND kind = ?)",
+      {campaign, kind}, out));
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  if (out.empty()) return std::optional<CampaignDocument>();
+  return std::optional<CampaignDocument>(std::move(out.front()));
+}
+
+Result<std::vector<CampaignDocument>> SqlStore::campaign_document_history(const std::string& campaign,
+                                                                          const std::string& kind) {
+  KUNREN_RETURN_IF_ERROR(campaign_document_kind_ok(kind));
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin_read());
+  auto found = find_campaign(campaign, Lock::kNone);
+  if (!found) return found.status();
+  if (!*found) return campaign_not_found(campaign);
+  std::vector<CampaignDocument> out;
+  KUNREN_RETURN_IF_ERROR(read_campaign_documents(campaign, kind, "", {}, out));
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  return out;
+}
+
+// --- signing keys and packages ----------------------------------------------------------
+
+Status SqlStore::add_org_key(const OrgKey& key, const Actor& actor) {
+  KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+  KUNREN_RETURN_IF_ERROR(org_key_values_ok(key));
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  auto org = exists("SELECT 1 FROM organization WHERE id = ?", key.org, Lock::kShare);
+  if (!org) return org.status();
+  if (!*org) return org_not_found(key.org);
+  auto dup = exists("SELECT 1 FROM org_key WHERE key_id = ?", key.key_id);
+  if (!dup) return dup.status();
+  if (*dup) return org_key_exists(key.key_id);
+  const Timestamp now = now_utc();
+  Status status = m_db->execute(fmt::format("INSERT INTO org_key ({}) VALUES (?, ?, ?, ?, ?, '')", k_key_columns),
+                                {key.org, key.key_id, key.public_key, actor.name, now});
+  if (status.kind() == ErrorKind::kConflict) return org_key_exists(key.key_id);
+  KUNREN_RETURN_IF_ERROR(status);
+  KUNREN_RETURN_IF_ERROR(audit(now, actor, "org.key.add", "org", key.org, json{{"key_id", key.key_id}}));
+  return tx.commit();
+}
+
+Result<std::vector<OrgKey>> SqlStore::list_org_keys(const std::string& org) {
+  KUNREN_RETURN_IF_ERROR(check_text(org, "an organisation id"));
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin_read());
+  auto found = exists("SELECT 1 FROM organization WHERE id = ?", org);
+  if (!found) return found.status();
+  if (!*found) return org_not_found(org);
+  std::vector<OrgKey> out;
+  KUNREN_RETURN_IF_ERROR(m_db->query(
+      fmt::format("SELECT {} FROM org_key WHERE org_id = ? ORDER BY added_at, key_id", k_key_columns), {org},
+      push_into(out, key_from)));
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  return out;
+}
+
+Status SqlStore::revoke_org_key(const std::string& org, const std::string& key_id, const Actor& actor) {
+  KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+  KUNREN_RETURN_IF_ERROR(check_text(org, "an organisation id"));
+  KUNREN_RETURN_IF_ERROR(check_text(key_id, "a key id"));
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  auto found = exists("SELECT 1 FROM organization WHERE id = ?", org);
+  if (!found) return found.status();
+  if (!*found) return org_not_found(org);
+  std::optional<std::string> revoked;
+  KUNREN_RETURN_IF_ERROR(m_db->query(
+      fmt::format("SELECT revoked_at FROM org_key WHERE org_id = ? AND key_id = ?{}", lock_clause(Lock::kUpdate)),
+      {org, key_id}, [&](const sql::Row& row) {
+        revoked = row.str(0);
+        return Status::ok();
+      }));
+  if (!revoked) return org_key_not_found(org, key_id);
+  if (!revoked->empty()) return org_key_revoked(org, key_id);
+  const Timestamp now = now_utc();
+  KUNREN_RETURN_IF_ERROR(
+      m_db->execute("UPDATE org_key SET revoked_at = ? WHERE key_id = ? AND revoked_at = ''", {now, key_id}));
+  KUNREN_RETURN_IF_ERROR(audit(now, actor, "org.key.revoke", "org", org, json{{"key_id", key_id}}));
+  return tx.commit();
+}
+
+Status SqlStore::read_packages(const std::string& where, const std::vector<Value>& params,
+                               std::vector<PackageRecord>& out) {
+  return m_db->query(fmt::format("SELECT {} FROM package WHERE {} ORDER BY id", k_package_columns, where), params,
+                     push_into(out, package_from));
+}
+
+Result<PackageImportResult> SqlStore::import_package(const NewPackage& p, const Actor& actor) {
+  KUNREN_RETURN_IF_ERROR(actor_ok(actor));
+  KUNREN_RETURN_IF_ERROR(new_package_ok(p));
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin());
+  // The campaign's append turn (reentrant: append_in_transaction takes it
+  // again), so the duplicate and replay checks below cannot race another
+  // import into the same campaign.
+  if (m_db->dialect() == sql::Dialect::kPostgres) {
+    KUNREN_RETURN_IF_ERROR(m_db->execute("SELECT pg_advisory_xact_lock(hashtext(?))", {"kunren.append:" + p.campaign}));
+  }
+  PackageImportResult result;
+  std::vector<PackageRecord> earlier;
+  KUNREN_RETURN_IF_ERROR(read_packages("campaign_id = ? AND sha256 = ?", {p.campaign, p.sha256}, earlier));
+  if (!earlier.empty()) {
+    result.duplicate = true;
+    result.record = earlier.front();
+    KUNREN_RETURN_IF_ERROR(tx.commit());
+    return result;
+  }
+  KUNREN_RETURN_IF_ERROR(read_packages(
+      "campaign_id = ? AND org_id = ? AND created_at = (SELECT MAX(created_at) FROM package WHERE campaign_id = ? "
+      "AND org_id = ?)",
+      {p.campaign, p.org, p.campaign, p.org}, earlier));
+  if (!earlier.empty() && earlier.front().created_at >= p.created_at) return package_replayed(p, earlier.front());
+  auto key = exists("SELECT 1 FROM org_key WHERE key_id = ?", p.key_id);
+  if (!key) return key.status();
+  if (!*key) return org_key_not_found(p.org, p.key_id);
+  NewRevision rev{p.org, RevisionState::kSubmitted, p.answers};
+  auto appended = append_in_transaction(p.campaign, {rev}, nullptr, actor, {});
+  if (!appended) return appended.status();
+  PackageRecord r;
+  auto id = m_db->reserve_ids("package", 1);
+  if (!id) return id.status();
+  r.id = id->front();
+  r.campaign = p.campaign;
+  r.org = p.org;
+  r.sha256 = p.sha256;
+  r.key_id = p.key_id;
+  r.created_at = p.created_at;
+  r.filename = p.filename;
+  r.revision_id = appended->revision_ids.empty() ? 0 : appended->revision_ids.front();
+  r.imported_by = actor.name;
+  r.imported_at = now_utc();
+  Value revision = r.revision_id == 0 ? Value() : Value(r.revision_id);
+  KUNREN_RETURN_IF_ERROR(
+      m_db->execute(fmt::format("INSERT INTO package ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", k_package_columns),
+                    {r.id, r.campaign, r.org, r.sha256, r.key_id, r.created_at, r.filename, revision, r.imported_by,
+                     r.imported_at}));
+  KUNREN_RETURN_IF_ERROR(audit(r.imported_at, actor, "package.import", "campaign", p.campaign,
+                               json{{"org", p.org}, {"sha256", p.sha256}, {"key_id", p.key_id},
+                                    {"revision_id", r.revision_id}}));
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  result.record = std::move(r);
+  result.created = result.record.revision_id != 0;
+  return result;
+}
+
+Result<std::vector<PackageRecord>> SqlStore::list_packages(const std::string& campaign) {
+  KUNREN_RETURN_IF_ERROR(check_text(campaign, "a campaign id"));
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin_read());
+  auto found = find_campaign(campaign, Lock::kNone);
+  if (!found) return found.status();
+  if (!*found) return campaign_not_found(campaign);
+  std::vector<PackageRecord> out;
+  KUNREN_RETURN_IF_ERROR(read_packages("campaign_id = ?", {campaign}, out));
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  return out;
+}
 
 }  // namespace kunren::store

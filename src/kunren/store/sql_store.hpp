@@ -98,6 +98,19 @@ class SqlStore final : public Store {
   Result<OrgDocument> get_org_document(const std::string& org, const std::string& kind, int no) override;
   Result<std::vector<OrgDocument>> org_document_history(const std::string& org, const std::string& kind) override;
 
+  Result<CampaignDocument> append_campaign_document(const std::string& campaign, const std::string& kind,
+                                                    int expected_no, const std::string& content,
+                                                    const Actor& actor) override;
+  Result<std::optional<CampaignDocument>> latest_campaign_document(const std::string& campaign,
+                                                                   const std::string& kind) override;
+  Result<std::vector<CampaignDocument>> campaign_document_history(const std::string& campaign,
+                                                                  const std::string& kind) override;
+  Status add_org_key(const OrgKey& key, const Actor& actor) override;
+  Result<std::vector<OrgKey>> list_org_keys(const std::string& org) override;
+  Status revoke_org_key(const std::string& org, const std::string& key_id, const Actor& actor) override;
+  Result<PackageImportResult> import_package(const NewPackage& package, const Actor& actor) override;
+  Result<std::vector<PackageRecord>> list_packages(const std::string& campaign) override;
+
   Status backup(const std::string& path) override;
 
  private:
@@ -138,6 +151,16 @@ class SqlStore final : public Store {
   Status read_revisions(const std::string& where, const std::vector<sql::Value>& params, const char* order,
                         std::vector<Revision>& out, bool with_answers = true);
   Status read_user_access(const std::string& login, std::vector<User>& users);
+  // append_revisions inside the caller's write transaction (import_package
+  // shares it), writing the "revision.append"/"revision.import" audit entry.
+  Result<AppendResult> append_in_transaction(const std::string& campaign, const std::vector<NewRevision>& revisions,
+                                             const ImportRecord* source, const Actor& actor,
+                                             const AppendOptions& options);
+  // Campaign documents of (campaign, kind) under `extra`, by no.
+  Status read_campaign_documents(const std::string& campaign, const std::string& kind, const std::string& extra,
+                                 const std::vector<sql::Value>& params, std::vector<CampaignDocument>& out);
+  Status read_packages(const std::string& where, const std::vector<sql::Value>& params,
+                       std::vector<PackageRecord>& out);
   // Exercises (with participants unless it is a bare row read for a write)
   // under `where` ("" or " WHERE …" over exercise `x`), by id; the scenario
   // content only `with_content`.

@@ -263,6 +263,64 @@ struct OrgDocument {
   Timestamp created_at;
 };
 
+// A public signing key an organisation registered with the coordinator, for
+// its signed offline submission packages (io/package.hpp). The key id is the
+// first 16 hex digits of the SHA-256 of the raw 32-byte Ed25519 key.
+struct OrgKey {
+  std::string org;
+  std::string key_id;
+  std::string public_key;  // standard base64 of the raw 32-byte key
+  std::string added_by;    // Actor::name
+  Timestamp added_at;
+  Timestamp revoked_at;    // empty = in force
+};
+
+// A submission package imported into a campaign. created_at is the
+// package's own (signed) time, canonical; revision_id is the revision it
+// created, 0 when its answers equalled the organisation's latest revision.
+struct PackageRecord {
+  std::int64_t id = 0;
+  std::string campaign;
+  std::string org;
+  std::string sha256;      // of the package file's bytes
+  std::string key_id;      // the key it was signed with
+  Timestamp created_at;
+  std::string filename;    // as given, for people
+  std::int64_t revision_id = 0;
+  std::string imported_by;  // Actor::name
+  Timestamp imported_at;
+};
+
+// What import_package() is handed, after the caller has verified the
+// signature and manifest.
+struct NewPackage {
+  std::string campaign;
+  std::string org;
+  std::string sha256;
+  std::string key_id;
+  Timestamp created_at;
+  std::string filename;
+  std::vector<Answer> answers;  // stored as a submitted revision of `org`
+};
+
+struct PackageImportResult {
+  PackageRecord record;    // the new record, or the earlier one for a duplicate
+  bool duplicate = false;  // these bytes were imported before: nothing written
+  bool created = false;    // a new revision was written
+};
+
+// One revision of one campaign-level document (like OrgDocument): kind
+// "publication" holds the coordinator's publication settings (TLP, word
+// list, excluded quotes; server/publication). Append-only.
+struct CampaignDocument {
+  std::string campaign;
+  std::string kind;
+  int no = 0;
+  std::string content;  // JSON object text
+  std::string author;
+  Timestamp created_at;
+};
+
 // --- options -------------------------------------------------------------------
 
 struct AppendOptions {
@@ -464,6 +522,39 @@ class Store {
   virtual Result<OrgDocument> get_org_document(const std::string& org, const std::string& kind, int no) = 0;
   // Every revision, by no, with content.
   virtual Result<std::vector<OrgDocument>> org_document_history(const std::string& org, const std::string& kind) = 0;
+
+  // Campaign documents (CampaignDocument): as the preparedness records, a
+  // save is revision expected_no + 1 (Conflict "stale" otherwise). kind is
+  // one of campaign_document_kinds() (BadInput "kind"), content a JSON
+  // object (BadInput "content"); then the campaign (NotFound). Audit:
+  // "campaign.document", object "campaign" id, detail {"kind", "no"}.
+  virtual Result<CampaignDocument> append_campaign_document(const std::string& campaign, const std::string& kind,
+                                                            int expected_no, const std::string& content,
+                                                            const Actor& actor) = 0;
+  virtual Result<std::optional<CampaignDocument>> latest_campaign_document(const std::string& campaign,
+                                                                           const std::string& kind) = 0;
+  virtual Result<std::vector<CampaignDocument>> campaign_document_history(const std::string& campaign,
+                                                                          const std::string& kind) = 0;
+
+  // Organisations' signing keys. add_org_key: org exists (NotFound), key_id
+  // is 16 lower-case hex digits and public_key base64 text (BadInput), the
+  // key id is new (Conflict); added_by/added_at are set by the store. Audit
+  // "org.key.add". revoke_org_key sets revoked_at once (Conflict when
+  // already revoked, NotFound for an unknown key). Audit "org.key.revoke".
+  virtual Status add_org_key(const OrgKey& key, const Actor& actor) = 0;
+  virtual Result<std::vector<OrgKey>> list_org_keys(const std::string& org) = 0;  // by added_at, key_id
+  virtual Status revoke_org_key(const std::string& org, const std::string& key_id, const Actor& actor) = 0;
+
+  // Imports a verified submission package in one transaction. Checks in
+  // this order: the texts (BadInput), the same sha256 already imported into
+  // the campaign (→ duplicate, the earlier record, nothing written); a
+  // package of this campaign and org with created_at at or after this one's
+  // (Conflict "replayed", naming it); then exactly as append_revisions with
+  // one submitted revision (campaign open, org exists, answers valid;
+  // unchanged answers write no revision). Audit "package.import" (and the
+  // append's own entry).
+  virtual Result<PackageImportResult> import_package(const NewPackage& package, const Actor& actor) = 0;
+  virtual Result<std::vector<PackageRecord>> list_packages(const std::string& campaign) = 0;  // by id
 
   // Bundles: export_campaign gathers one campaign; restore_campaign writes it
   // into this store in one transaction, keeping ids of campaign and
