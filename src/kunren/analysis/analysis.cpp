@@ -141,7 +141,7 @@ Analysis analyze_impl(const model::Checklist& checklist, const model::ResponseSe
     for (const auto& [r, k] : by_item[i]) {
       const model::Comment& c = responses.comments[k];
       quotes.push_back({responses.orgs[c.org].pseudonym,
-                        movable_comments ? std::move((*movable_comments)[k].text) : c.text});
+                        movable_comments ? std::move((*movable_comments)[k].text) : c.text, {}});
     }
   }
 

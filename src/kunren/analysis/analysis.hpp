@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,8 +45,32 @@ struct ChoiceResult {
 };
 
 struct Quote {
-  std::string org;   // the organisation's pseudonym code, never its name or id
-  std::string text;
+  std::string org;   // the organisation's pseudonym code, never its name or id;
+                     // cleared by publishing (analysis/publish.hpp)
+  std::string text;  // redacted once published
+  std::string id;    // stable quote id ("Q-…") once published; empty before
+};
+
+// What disclosure control did to a published result. Filled by publishing
+// (analysis/publish.hpp, analysis/disclosure.hpp); every renderer prints the
+// TLP marking and a statement of what was suppressed and why from it.
+struct Suppression {
+  // "campaign" | "segment:industry" | "segment:size" | "crosstab:A×B" | "quotes"
+  std::string scope;
+  std::string group;         // the group or cell suppressed or merged; "" = the whole scope
+  std::string reason;        // "below_k" | "complementary" | "differencing" | "excluded"
+  std::string action;        // "suppressed" | "merged_into_other"
+};
+
+struct Disclosure {
+  std::string tlp;               // "CLEAR" | "GREEN" | "AMBER" | "AMBER+STRICT" | "RED"; "" = none
+  std::uint32_t min_group = 3;   // k
+  std::vector<Suppression> suppressed;
+  std::uint32_t quotes_published = 0;
+  std::uint32_t quotes_redacted = 0;   // published quotes with at least one redaction
+  std::uint32_t quotes_excluded = 0;   // left out by the coordinator
+  // kind ("organization", "site", "person", "word", "email", "phone", "ip", "host") → count
+  std::map<std::string, std::uint32_t> redactions;
 };
 
 struct ItemResult {
@@ -86,6 +111,9 @@ struct Analysis {
   std::vector<std::size_t> strengths;
   std::vector<std::size_t> challenges;
   std::vector<std::size_t> not_exercised;
+  // Set when the result is published (analysis/publish.hpp): quotes are then
+  // redacted and carry ids instead of pseudonyms.
+  std::optional<Disclosure> disclosure;
 };
 
 // Largest-remainder whole percents of counts over `answered` (the sum of
