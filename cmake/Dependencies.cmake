@@ -10,6 +10,7 @@ find_package(SQLite3 REQUIRED)           # the embedded store (CMake's FindSQLit
 find_package(PostgreSQL REQUIRED)        # libpq, the server store (CMake's FindPostgreSQL)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)  # argon2id password hashes
+pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)  # the XLSX report (libxlsxwriter 1.1)
 find_package(Boost 1.74 REQUIRED)        # Asio and Beast (header-only): the HTTP server
 find_package(spdlog REQUIRED)            # the server's access log
 # Mustache templates for the web pages (libkainjow-mustache-dev, one header).

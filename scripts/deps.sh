@@ -11,6 +11,8 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libssl-dev
   # the store: embedded SQLite, PostgreSQL client, argon2id password hashes
   libsqlite3-dev libpq-dev libsodium-dev
+  # the XLSX report: native Excel workbooks with charts
+  libxlsxwriter-dev
   # the web server: Boost.Asio/Beast (headers), the access log
   libboost-dev libspdlog-dev
   # the web pages: Mustache templates (one header)
@@ -21,6 +23,8 @@ packages=(
   postgresql
   # rendered output checks: the HTML report in a real browser, Japanese glyphs
   chromium fonts-noto-cjk poppler-utils
+  # the XLSX report rendered by LibreOffice headless (tests/xlsx/)
+  libreoffice-calc-nogui
   # benchmarks: the load generator, the static-file peer and the client of bench/web.sh
   wrk nginx curl
 )

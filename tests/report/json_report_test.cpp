@@ -87,8 +87,8 @@ TEST(JsonReport, UndefinedScoreAndNoHighlightAreNull) {
 TEST(CsvReport, StartsWithBomAndHasOneRowPerChoice) {
   std::string csv = render_csv(small_analysis("x"));
   ASSERT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
-  EXPECT_EQ(csv.substr(3, csv.find('\n') - 3), "item,choice,label,count,percent,share,n,answered,unanswered\r");
-  EXPECT_NE(csv.find("Q1,2,Q1-2,4,57,0.571429,8,7,1\r\n"), std::string::npos);
+  EXPECT_EQ(csv.substr(3, csv.find('\n') - 3), "item,choice,label,count,percent,share,n,answered,unanswered,tlp\r");
+  EXPECT_NE(csv.find("Q1,2,Q1-2,4,57,0.571429,8,7,1,\r\n"), std::string::npos) << "no marking: an empty tlp";
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 4 + 2);
 }
 

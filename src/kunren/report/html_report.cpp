@@ -1,5 +1,7 @@
 #include <kunren/report/html_report.hpp>
 
+#include <kunren/report/disclosure_text.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <string_view>
@@ -165,6 +167,7 @@ a:focus-visible{outline:3px solid #e8a317;outline-offset:2px;border-radius:2px}
 h1{margin:6px 0 0;font-size:28px;line-height:1.4;color:var(--accent-dark);font-weight:700}
 .tlp{display:inline-block;margin:12px 0 0;padding:2px 10px;background:#000;color:#fff;font-weight:700;font-size:13px;letter-spacing:.05em;border-radius:2px}
 .tlp-green{color:#33ff00}.tlp-amber{color:#ffc000}.tlp-red{color:#ff2b2b}
+.tlp-running{display:none}
 .facts{display:flex;flex-wrap:wrap;gap:12px;margin:20px 0 0;padding:0}
 .facts div{flex:1 1 130px;border:1px solid var(--line);border-radius:6px;padding:10px 14px;background:var(--soft)}
 .facts dt{font-size:12px;color:var(--muted)}
@@ -181,10 +184,11 @@ h2{margin:52px 0 14px;padding:0 0 8px;border-bottom:2px solid var(--accent);font
 h2 .sec-no{display:inline-block;min-width:1.5em;margin-right:6px;color:var(--accent)}
 .cat{display:inline-block;margin-left:10px;padding:0 7px;border:1px solid var(--accent);border-radius:3px;color:var(--accent);font-size:12px;font-weight:500;vertical-align:4px;line-height:1.6}
 h3{margin:28px 0 10px;font-size:17px;line-height:1.5;color:var(--accent-dark)}
-.rules ul{margin:0;padding-left:1.2em}
-.rules li{margin:4px 0}
-.rules{background:var(--soft);border:1px solid var(--line);border-radius:6px;padding:2px 20px 14px}
-.rules h3{margin-top:14px}
+.rules ul,.disclosure ul{margin:0;padding-left:1.2em}
+.rules li,.disclosure li{margin:4px 0}
+.rules,.disclosure{background:var(--soft);border:1px solid var(--line);border-radius:6px;padding:2px 20px 14px}
+.disclosure{margin-top:14px}
+.rules h3,.disclosure h3{margin-top:14px}
 table{width:100%;border-collapse:collapse;font-size:14px;line-height:1.55}
 caption{caption-side:top;text-align:left;padding:0 0 6px;font-weight:600;color:var(--ink)}
 th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
@@ -274,6 +278,7 @@ table{font-size:8.5pt}
 .comments h4{column-span:all;margin-bottom:1mm}
 .quote{font-size:8pt;line-height:1.45;padding:0.8mm 2.5mm;margin:0 0 1mm;break-inside:avoid}
 .doc-footer{margin-top:8mm}
+.tlp-running{display:block;position:fixed;top:0;right:0;padding:0.5mm 3mm;background:#000;font-weight:700;font-size:8pt;letter-spacing:.05em}
 }
 )CSS";
 
@@ -399,7 +404,10 @@ void write_rules(std::string& out, const Analysis& a, const Texts& t) {
         "the answers (checked first); otherwise <em>strength</em> when the score is at least {:.2f}, "
         "<em>challenge</em> when it is at most {:.2f}.</li>\n",
         percent_text(o.not_exercised_at), o.strength_at, o.challenge_at);
-    out += "<li>No organisation is named: comments are attributed to pseudonyms (Org A, Org B, …) only.</li>\n";
+    out += a.disclosure ? "<li>No organisation is named: comment excerpts carry quote ids (Q-…) only, with names, "
+                          "addresses and numbers that could point to one replaced.</li>\n"
+                        : "<li>No organisation is named: comments are attributed to pseudonyms (Org A, Org B, …) "
+                          "only.</li>\n";
   } else {
     out += fmt::format(
         "<li><strong>n</strong> は集計対象の組織数（{}）です。項目に回答しなかった組織は「無回答」として別に示し、"
@@ -413,9 +421,17 @@ void write_rules(std::string& out, const Analysis& a, const Texts& t) {
         "<li><strong>判定</strong>：シナリオ対象外の回答が回答数の {} 以上の項目は「シナリオ対象外多数」"
         "（この判定を優先）。それ以外で、スコア {:.2f} 以上を「強み」、{:.2f} 以下を「課題」とします。</li>\n",
         percent_text(o.not_exercised_at), o.strength_at, o.challenge_at);
-    out += "<li>個々の組織は特定していません。分析コメントは仮名（組織A、組織B …）でのみ示します。</li>\n";
+    out += a.disclosure ? "<li>個々の組織は特定していません。コメントの抜粋は抜粋番号（Q-…）でのみ示し、組織を特定しうる"
+                          "名称・連絡先・アドレスは伏せ字にしています。</li>\n"
+                        : "<li>個々の組織は特定していません。分析コメントは仮名（組織A、組織B …）でのみ示します。</li>\n";
   }
   out += "</ul>\n</section>\n";
+  if (a.disclosure) {
+    out += fmt::format("<section class=\"disclosure\" aria-labelledby=\"disclosure-h\">\n<h3 id=\"disclosure-h\">{}</h3>\n<ul>\n",
+                       en ? "Disclosure control" : "公表にあたっての配慮（開示管理）");
+    for (const std::string& line : disclosure_statement(a, t.lang)) out += "<li>" + html_escape(line) + "</li>\n";
+    out += "</ul>\n</section>\n";
+  }
 }
 
 void write_ranked(std::string& out, const Analysis& a, const std::vector<std::size_t>& list, const char* heading,
@@ -533,8 +549,10 @@ void write_item(std::string& out, const ItemResult& item, const Texts& t) {
   if (!item.comments.empty()) {
     out += fmt::format("<section class=\"comments\">\n<h4>{}</h4>\n", t.comments);
     for (const auto& q : item.comments) {
+      // A published quote carries its quote id; an unpublished one (a
+      // coordinator's own working copy) the pseudonym.
       out += fmt::format("<figure class=\"quote\"><blockquote>{}</blockquote><figcaption>— {}{}</figcaption></figure>\n",
-                         html_escape(q.text), t.org_prefix, html_escape(q.org));
+                         html_escape(q.text), q.id.empty() ? t.org_prefix : "", html_escape(q.id.empty() ? q.org : q.id));
     }
     out += "</section>\n";
   }
@@ -606,6 +624,13 @@ std::string render_html_report(const Analysis& a, const HtmlOptions& options) {
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += "<meta name=\"generator\" content=\"Kunren\">\n";
   out += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n", html_escape(title), k_style);
+  // The marking also runs at the top of every printed page.
+  const std::string tlp = !options.tlp.empty() ? tlp_marking(options.tlp)
+                                               : (a.disclosure ? tlp_marking(a.disclosure->tlp) : std::string());
+  if (!tlp.empty()) {
+    out += fmt::format("<div class=\"tlp-running tlp{}\" aria-hidden=\"true\">{}</div>\n", tlp_class(tlp),
+                       html_escape(tlp));
+  }
   out += fmt::format("<a class=\"skip\" href=\"#main\">{}</a>\n<div class=\"page\">\n", t.skip);
 
   // Title block with the key figures.
@@ -617,9 +642,7 @@ std::string render_html_report(const Analysis& a, const HtmlOptions& options) {
   }
   out += "</p>\n";
   out += fmt::format("<h1>{}</h1>\n", html_escape(title));
-  if (!options.tlp.empty()) {
-    out += fmt::format("<p class=\"tlp{}\">{}</p>\n", tlp_class(options.tlp), html_escape(options.tlp));
-  }
+  if (!tlp.empty()) out += fmt::format("<p class=\"tlp{}\">{}</p>\n", tlp_class(tlp), html_escape(tlp));
   out += "<dl class=\"facts\">\n";
   out += fmt::format("<div><dt>{}</dt><dd>{}</dd></div>\n", t.organisations, a.organizations);
   out += fmt::format("<div><dt>{}</dt><dd>{}</dd></div>\n", t.items, a.items.size());

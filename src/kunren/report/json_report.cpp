@@ -1,5 +1,7 @@
 #include <kunren/report/json_report.hpp>
 
+#include <kunren/report/disclosure_text.hpp>
+
 #include <cmath>
 #include <vector>
 
@@ -128,6 +130,35 @@ void id_list(JsonWriter& w, std::string_view key, const analysis::Analysis& a, c
   w.end_array();
 }
 
+// A small tree (the disclosure object) through the same writer, so that it
+// is indented like the rest.
+void tree(JsonWriter& w, const nlohmann::json& j) {
+  if (j.is_object()) {
+    w.begin_object();
+    for (const auto& [k, v] : j.items()) {
+      w.key(k);
+      tree(w, v);
+    }
+    w.end_object();
+  } else if (j.is_array()) {
+    w.begin_array();
+    for (const auto& v : j) tree(w, v);
+    w.end_array();
+  } else if (j.is_string()) {
+    w.value(j.get_ref<const std::string&>());
+  } else if (j.is_boolean()) {
+    w.value(j.get<bool>());
+  } else if (j.is_number_unsigned()) {
+    w.value(j.get<std::uint64_t>());
+  } else if (j.is_number_integer()) {
+    w.value(j.get<std::int64_t>());
+  } else if (j.is_number()) {
+    w.value(j.get<double>());
+  } else {
+    w.null();
+  }
+}
+
 }  // namespace
 
 std::string render_json(const analysis::Analysis& a) {
@@ -152,6 +183,12 @@ std::string render_json(const analysis::Analysis& a) {
   w.field("score", "mean over answered non-na answers of good=1, partial=0.5, poor=0");
   w.field("denominator", "percent and share are over answered; unanswered = n - answered is reported apart");
   w.end_object();
+  if (a.disclosure) {
+    // Published: the TLP marking, k, what was suppressed and why, and the
+    // comment excerpts' counts (report/disclosure_text.hpp).
+    w.key("disclosure");
+    tree(w, disclosure_json(a, a.options.lang));
+  }
   w.key("items");
   w.begin_array();
   for (const auto& it : a.items) {
@@ -188,7 +225,12 @@ std::string render_json(const analysis::Analysis& a) {
     w.begin_array();
     for (const auto& q : it.comments) {
       w.begin_object();
-      w.field("org", q.org);
+      // Published excerpts carry their quote id and never a pseudonym.
+      if (q.id.empty()) {
+        w.field("org", q.org);
+      } else {
+        w.field("id", q.id);
+      }
       w.field("text", q.text);
       w.end_object();
     }
