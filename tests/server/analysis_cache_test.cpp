@@ -10,6 +10,7 @@
 
 #include <kunren/report/json_report.hpp>
 #include <kunren/store/campaign_data.hpp>
+#include <kunren/store/publication.hpp>
 
 #include "../test_support.hpp"
 #include "campaign_fixture.hpp"
@@ -39,6 +40,7 @@ class AnalysisCacheTest : public ::testing::Test {
       c.title = id;
       c.checklist_id = checklist.id;
       c.checklist_version = checklist.version;
+      c.min_group = 1;  // k is the subject of the publication tests
       ASSERT_TRUE(db->create_campaign(c, k_actor).is_ok());
       ASSERT_TRUE(db->set_campaign_state(id, store::CampaignState::kOpen, k_actor).is_ok());
     }
@@ -65,14 +67,19 @@ class AnalysisCacheTest : public ::testing::Test {
 
   store::CampaignRecord campaign(const std::string& id) { return db->get_campaign(id).value(); }
 
-  // What campaign_results computed for every request before the cache.
+  // What campaign_results computes without the cache: the campaign's
+  // analysis, published with its settings.
   std::string uncached(store::Store& on, const std::string& id, const std::string& lang) {
     auto c = on.get_campaign(id).value();
     auto list = store::campaign_checklist(on, c).value();
     auto responses = store::submitted_responses(on, id, *list).value();
     analysis::AnalysisOptions options;
     options.lang = lang;
-    return report::render_json(analysis::analyze(*list, std::move(responses), options));
+    analysis::Analysis a = analysis::analyze(*list, std::move(responses), options);
+    auto settings = store::publication_settings(on, id, k_actor);
+    EXPECT_TRUE(settings.is_ok());
+    EXPECT_TRUE(store::publish_campaign(on, c, settings.value(), a, lang).is_ok());
+    return report::render_json(a);
   }
 
   kunren::testing::TempDir dir;
@@ -166,11 +173,13 @@ TEST_F(AnalysisCacheTest, EachLanguageIsAnEntryOfItsOwnAndUnknownLanguagesAreJap
 TEST_F(AnalysisCacheTest, CampaignsAreSeparateAndTheLeastRecentlyUsedGoesFirst) {
   AnalysisCache small(2);
   submit(*db, "d", "o1", 3, 3);
+  submit(*db, "e", "o1", 1, 1);
+  submit(*db, "e", "o2", 1, 2);
   auto c = small.results_json(*db, campaign("c"), "ja").value();
   auto d = small.results_json(*db, campaign("d"), "ja").value();
   EXPECT_NE(c.etag, d.etag);
   EXPECT_EQ(nlohmann::json::parse(*d.body)["organizations"], 1);
-  EXPECT_EQ(nlohmann::json::parse(*small.results_json(*db, campaign("e"), "ja").value().body)["organizations"], 0);
+  EXPECT_EQ(nlohmann::json::parse(*small.results_json(*db, campaign("e"), "ja").value().body)["organizations"], 2);
   EXPECT_EQ(small.size(), 2u);
   EXPECT_EQ(small.misses(), 3u);
   small.results_json(*db, campaign("e"), "ja").value();
@@ -218,6 +227,7 @@ TEST_F(AnalysisCacheTest, TwoInMemoryStoresAreTwoDatabases) {
     c.id = "c";
     c.checklist_id = checklist.id;
     c.checklist_version = checklist.version;
+    c.min_group = 1;
     ASSERT_TRUE(m->create_campaign(c, k_actor).is_ok());
     ASSERT_TRUE(m->set_campaign_state("c", store::CampaignState::kOpen, k_actor).is_ok());
   }

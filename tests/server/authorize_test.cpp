@@ -54,6 +54,8 @@ std::vector<Grant> expected_grants(Action a) {
     case Action::kViewPreparedness: return {{E, "", Org::kOwn}, {F, "", Org::kOwn}, {O, "", Org::kOwn}};
     case Action::kEditPreparedness: return {{E, "", Org::kOwn}, {F, "", Org::kOwn}};
     case Action::kReviewExercise: return {{F, "", Org::kOwn}, {E, "", Org::kOwn}, {O, "", Org::kOwn}};
+    case Action::kImportPackage: return {{C, "docp", Org::kAny}, {A, "docp", Org::kAny}};
+    case Action::kManagePublication: return {{C, "docp", Org::kAny}};
     case Action::kViewSelf: return {{std::nullopt, "", Org::kAny}};
     case Action::kChangeOwnPassword: return {{std::nullopt, "", Org::kAny}};
   }
@@ -191,8 +193,9 @@ TEST(Authorization, ResourceOfACampaignCarriesItsCoordinators) {
     EXPECT_FALSE(d) << to_string(a) << " granted to a coordinator not listed";
     EXPECT_NE(d.reason.find("do not coordinate campaign 'c1'"), std::string::npos) << d.reason;
   }
-  EXPECT_EQ(coordinator_actions, 6u) << "view_campaign, view_submissions, view_submission_status, "
-                                        "view_live_results, download_report, change_campaign_state";
+  EXPECT_EQ(coordinator_actions, 8u) << "view_campaign, view_submissions, view_submission_status, "
+                                        "view_live_results, download_report, change_campaign_state, "
+                                        "import_package, manage_publication";
 
   c.coordinators.clear();
   for (Action a : all_actions()) {

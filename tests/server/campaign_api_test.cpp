@@ -207,7 +207,8 @@ TEST_F(CampaignReportApi, ACoordinatorDownloadsTheLiveReportInThreeFormatsAndBot
   EXPECT_TRUE(contains(html.text, "<!DOCTYPE html>"));
   EXPECT_TRUE(contains(html.text, "<html lang=\"en\">"));
   EXPECT_TRUE(contains(html.text, "(preliminary, not published)")) << "a download before publication says so";
-  EXPECT_TRUE(contains(html.text, "Org A") || contains(html.text, "Org B")) << "comments under a pseudonym";
+  EXPECT_TRUE(contains(html.text, "— Q-")) << "comments under quote ids";
+  EXPECT_FALSE(contains(html.text, "Org A") || contains(html.text, "Org B")) << "never under a pseudonym";
   EXPECT_FALSE(contains(html.text, "<script"));
 
   Answer ja = call(coco, "GET", "/api/v1/campaigns/c/report?format=html");
@@ -222,7 +223,7 @@ TEST_F(CampaignReportApi, ACoordinatorDownloadsTheLiveReportInThreeFormatsAndBot
   EXPECT_TRUE(contains(header(csv, "Content-Disposition"), "-ja.csv\""));
   ASSERT_GE(csv.text.size(), 3u);
   EXPECT_EQ(csv.text.substr(0, 3), "\xEF\xBB\xBF") << "a byte-order mark, as kunren analyze writes for Excel";
-  EXPECT_TRUE(contains(csv.text, "item,choice,label,count,percent,share,n,answered,unanswered\r\n"));
+  EXPECT_TRUE(contains(csv.text, "item,choice,label,count,percent,share,n,answered,unanswered,tlp\r\n"));
   EXPECT_TRUE(contains(csv.text, "Q1,1,"));
 
   Answer js = call(coco, "GET", "/api/v1/campaigns/c/report?format=json&lang=en");
@@ -283,7 +284,7 @@ TEST_F(CampaignReportApi, OrganisationsThatTookPartDownloadOnlyOncePublishedOthe
 
 TEST_F(CampaignReportApi, AnUnknownFormatOrLanguageIs422NamingTheParameter) {
   Signed coco = sign_in("coco");
-  Answer a = call(coco, "GET", "/api/v1/campaigns/c/report?format=xlsx");
+  Answer a = call(coco, "GET", "/api/v1/campaigns/c/report?format=pdf");
   EXPECT_EQ(a.status, 422);
   EXPECT_EQ(a.body.at("error").at("field"), "format");
   a = call(coco, "GET", "/api/v1/campaigns/c/report?format=csv&lang=fr");

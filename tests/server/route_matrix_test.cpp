@@ -155,6 +155,26 @@ const std::map<std::string, Expect>& matrix() {
       {"page.exercise_proposals", row("anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:A")},
       {"page.exercise_cert_draft", row("anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:A")},
       {"page.org", row("anon:U admin:R coco:R eva:A eve:R fac:A par:R obs:A")},
+      // Offline packages of campaign "c": its coordinators and the admins
+      // (who register the organisations' keys); the matrix's JSON body is
+      // answered 415 (not a package) once access is granted.
+      {"campaign.packages.upload", row("anon:U admin:A coco:A eva:R eve:R fac:R par:R obs:R")},
+      {"campaign.packages.list", row("anon:U admin:A coco:A eva:R eve:R fac:R par:R obs:R")},
+      {"page.campaign_packages", row("anon:U admin:A coco:A eva:R eve:R fac:R par:R obs:R")},
+      // Publication settings and the review of what campaign "c" publishes
+      // (comments as written): its coordinators only, not even admins.
+      {"campaign.publication.get", row("anon:U admin:R coco:A eva:R eve:R fac:R par:R obs:R")},
+      {"campaign.publication.put", row("anon:U admin:R coco:A eva:R eve:R fac:R par:R obs:R")},
+      {"campaign.publication.review", row("anon:U admin:R coco:A eva:R eve:R fac:R par:R obs:R")},
+      {"page.campaign_publish", row("anon:U admin:R coco:A eva:R eve:R fac:R par:R obs:R")},
+      // Breakdowns of campaign "c" (open): pooled results, so its
+      // coordinators only until it is published; the peer comparison and the
+      // answers across campaigns of org-a: its own evaluator (for campaigns
+      // whose submissions it may see) and the coordinators.
+      {"campaign.segments", row(k_coordinator)},
+      {"campaign.crosstab", row(k_coordinator)},
+      {"campaign.peer", row(k_coordinator)},
+      {"org.campaigns", row("anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R")},
   };
   return k;
 }

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -17,16 +18,21 @@
 #include <fmt/format.h>
 
 #include <kunren/analysis/analysis.hpp>
+#include <kunren/analysis/publish.hpp>
+#include <kunren/analysis/redact.hpp>
 #include <kunren/io/builtin.hpp>
 #include <kunren/io/checklist_io.hpp>
 #include <kunren/io/responses_io.hpp>
 #include <kunren/report/csv_report.hpp>
 #include <kunren/report/html_report.hpp>
 #include <kunren/report/json_report.hpp>
+#include <kunren/report/xlsx_report.hpp>
 #include <kunren/sample/generator.hpp>
 #include <kunren/store/backends.hpp>
 #include <kunren/store/campaign_data.hpp>
+#include <kunren/store/publication.hpp>
 #include <kunren/util/file.hpp>
+#include <kunren/util/sha256.hpp>
 #include <kunren/util/status.hpp>
 
 namespace kunren::cli {
@@ -58,6 +64,7 @@ std::string format_from_path(const std::string& path, const std::string& fallbac
   if (ends(".html") || ends(".htm")) return "html";
   if (ends(".csv")) return "csv";
   if (ends(".json")) return "json";
+  if (ends(".xlsx")) return "xlsx";
   return fallback;
 }
 
@@ -181,6 +188,11 @@ struct AnalyzeOptions {
   std::string checklist, responses, orgs, format, out = "-", lang = "ja", encoding = "auto", title, tlp;
   std::string campaign, as_of, db;
   double strength_at = 0.6, challenge_at = 0.5;
+  std::vector<std::string> by;  // --by industry|size
+  std::uint32_t min_group = 0;  // --min-group; 0 = the campaign's, 3 for files
+  std::string crosstab;         // --crosstab ITEM_A,ITEM_B
+  std::string words;            // --words FILE: more words to redact
+  std::string exclude_quotes;   // --exclude-quotes FILE: quote ids to leave out (files)
 };
 
 // What the analysis runs on, wherever it came from.
@@ -189,6 +201,8 @@ struct AnalysisInput {
   model::ResponseSet responses;
   std::string title;   // default report title
   std::string source;  // for the summary line
+  std::uint32_t min_group = 3;  // k: the campaign's, 3 for files
+  std::string quote_key;        // files: SHA-256 of the data read (stable ids, unguessable without it)
 };
 
 Result<AnalysisInput> read_analysis_files(const AnalyzeOptions& o) {
@@ -212,6 +226,14 @@ Result<AnalysisInput> read_analysis_files(const AnalyzeOptions& o) {
   in.checklist = std::make_shared<const model::Checklist>(std::move(checklist).value());
   in.responses = std::move(imported->responses);
   in.source = fmt::format("{} answer cells ({})", imported->cells, io::to_string(imported->encoding));
+  // The quote-id key: a hash of everything read (organisations, answers,
+  // comments), so the ids are the same whatever the file's encoding or
+  // layout, and nobody without the data can recompute them.
+  std::string material;
+  for (const auto& org : in.responses.orgs) material += org.id + '\n';
+  material.append(in.responses.answers.begin(), in.responses.answers.end());
+  for (const auto& c : in.responses.comments) material += fmt::format("{} {} {}\n", c.org, c.item, c.text);
+  in.quote_key = util::sha256_hex(material);
   return in;
 }
 
@@ -234,9 +256,75 @@ Result<AnalysisInput> read_analysis_campaign(const AnalyzeOptions& o) {
   in.checklist = *checklist;
   in.responses = std::move(responses).value();
   in.title = campaign->title;
+  in.min_group = static_cast<std::uint32_t>(std::max(1, campaign->min_group));
   in.source = fmt::format("campaign {} ({}{})", campaign->id, store::to_string(campaign->state),
                           as_of.empty() ? "" : ", as of " + as_of);
   return in;
+}
+
+// Publishes `result` in place: from the store's publication settings with
+// --campaign, else with --tlp, --min-group (default 3), --words and
+// --exclude-quotes and the quote-id key taken from the responses file.
+Result<analysis::PublishResult> publish_analysis(const AnalyzeOptions& o, const AnalysisInput& in,
+                                                 std::vector<analysis::RedactTerm> terms, analysis::Analysis& result) {
+  if (!o.words.empty()) {
+    auto bytes = util::MappedFile::open(o.words);
+    if (!bytes) return bytes.status();
+    auto words = analysis::parse_word_list(bytes->data(), o.words);
+    if (!words) return words.status();
+    terms.insert(terms.end(), words->begin(), words->end());
+  }
+  if (!o.campaign.empty()) {
+    auto db = open_for_command(o.db);
+    if (!db) return db.status();
+    auto campaign = (*db)->get_campaign(o.campaign);
+    if (!campaign) return campaign.status();
+    auto settings = store::publication_settings(**db, campaign->id, cli_actor());
+    if (!settings) return settings.status();
+    if (!o.tlp.empty()) settings->tlp = o.tlp;
+    if (!terms.empty()) {
+      // The command's words join the coordinator's list for this run.
+      std::string extra;
+      for (const auto& t : terms) extra += (t.kind == "organization" ? "org" : t.kind) + ": " + t.text + "\n";
+      settings->words += "\n" + extra;
+    }
+    return store::publish_campaign(**db, *campaign, *settings, result, o.lang);
+  }
+  std::set<std::string> excluded;
+  if (!o.exclude_quotes.empty()) {
+    auto bytes = util::MappedFile::open(o.exclude_quotes);
+    if (!bytes) return bytes.status();
+    std::istringstream lines{std::string(bytes->data())};
+    std::string line;
+    std::uint64_t no = 0;
+    while (std::getline(lines, line)) {
+      ++no;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      const auto first = line.find_first_not_of(" \t");
+      if (first == std::string::npos || line[first] == '#') continue;
+      const auto last = line.find_last_not_of(" \t");
+      const std::string id = line.substr(first, last - first + 1);
+      if (id.rfind("Q-", 0) != 0) {
+        return Status::bad_input(fmt::format("'{}' is not a quote id (Q-…)", id), Location{o.exclude_quotes, no, 0, "quote id"});
+      }
+      excluded.insert(id);
+    }
+  }
+  const analysis::Redactor redactor(std::move(terms), o.lang);
+  analysis::PublishOptions p;
+  p.tlp = o.tlp;
+  p.min_group = o.min_group > 0 ? o.min_group : in.min_group;
+  p.key = in.quote_key;
+  p.excluded = std::move(excluded);
+  p.redactor = &redactor;
+  p.lang = o.lang;
+  auto published = analysis::publish(result, p);
+  if (published) {
+    for (const auto& id : published->unknown_excluded) {
+      std::cerr << fmt::format("warning: {}: quote id {} matches no excerpt\n", o.exclude_quotes, id);
+    }
+  }
+  return published;
 }
 
 Handler define_analyze(CLI::App& app) {
@@ -251,8 +339,8 @@ Handler define_analyze(CLI::App& app) {
       ->excludes(campaign);
   app.add_option("--orgs", o->orgs, "Organisations CSV (org,name,industry,size); fixes n to the organisations listed")
       ->excludes(campaign);
-  app.add_option("--format", o->format, "Output format (json|csv|html; default from -o, else json)")
-      ->check(CLI::IsMember({"json", "csv", "html"}));
+  app.add_option("--format", o->format, "Output format (json|csv|html|xlsx; default from -o, else json)")
+      ->check(CLI::IsMember({"json", "csv", "html", "xlsx"}));
   app.add_option("-o,--output", o->out, "Output file (default: standard output)");
   app.add_option("--lang", o->lang, "Language of texts in the output (ja|en; default ja)")
       ->check(CLI::IsMember({"ja", "en"}));
@@ -261,9 +349,22 @@ Handler define_analyze(CLI::App& app) {
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--challenge-at", o->challenge_at, "Score at or below which an item is a challenge (default 0.5)")
       ->check(CLI::Range(0.0, 1.0));
-  app.add_option("--title", o->title, "Report title (HTML)");
+  app.add_option("--title", o->title, "Report title (HTML, XLSX)");
   app.add_option("--tlp", o->tlp, "TLP marking printed on the report (CLEAR|GREEN|AMBER|AMBER+STRICT|RED)")
       ->check(CLI::IsMember({"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"}));
+  app.add_option("--by", o->by, "Results by industry and/or size band, subject to the minimum group (industry|size)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"industry", "size"}));
+  app.add_option("--min-group", o->min_group,
+                 "Minimum group size k for --by/--crosstab (default: the campaign's, 3 for files)")
+      ->check(CLI::Range(1, 1000000));
+  app.add_option("--crosstab", o->crosstab, "Cross-tab of two items ITEM_A,ITEM_B: counts and row percents (json|html|csv)");
+  app.add_option("--words", o->words,
+                 "Word list of names to redact from comment excerpts (one group of variants per line; see docs/formats.md)");
+  app.add_option("--exclude-quotes", o->exclude_quotes,
+                 "File of quote ids (Q-…) to leave out of the report, one per line (with --campaign: the coordinator's "
+                 "publication settings)")
+      ->excludes(campaign);
   add_db_option(app, o->db);
   app.footer("Give either --responses (files) or --campaign (the store, see --db).");
   return [o]() -> Status {
@@ -281,13 +382,40 @@ Handler define_analyze(CLI::App& app) {
     timer.lap("read");
     const model::Checklist* checklist = input->checklist.get();
     if (o->title.empty()) o->title = input->title;
+    if (!o->by.empty() || !o->crosstab.empty()) {
+      AnalyzeBreakdowns b;
+      b.by = o->by;
+      b.min_group = o->min_group > 0 ? o->min_group : input->min_group;
+      b.crosstab = o->crosstab;
+      b.format = o->format;
+      b.out = o->out;
+      b.lang = o->lang;
+      b.title = o->title;
+      b.tlp = o->tlp;
+      b.analysis.strength_at = o->strength_at;
+      b.analysis.challenge_at = o->challenge_at;
+      return run_analyze_breakdowns(b, *checklist, input->responses);
+    }
 
     analysis::AnalysisOptions aopts;
     aopts.strength_at = o->strength_at;
     aopts.challenge_at = o->challenge_at;
     aopts.lang = o->lang;
+    // Organisation names from the files are redacted like the store's.
+    std::vector<analysis::RedactTerm> file_terms;
+    if (o->campaign.empty()) {
+      for (const auto& org : input->responses.orgs) {
+        if (!org.name.empty()) file_terms.push_back({org.name, "organization"});
+        file_terms.push_back({org.id, "organization"});
+      }
+    }
     analysis::Analysis result = analysis::analyze(*checklist, std::move(input->responses), aopts);
     timer.lap("analyze");
+    // Every output is a published one (DOMAIN.md §11): below k nothing,
+    // excerpts redacted under quote ids, the TLP marking.
+    auto published = publish_analysis(*o, *input, std::move(file_terms), result);
+    if (!published) return published.status();
+    timer.lap("publish");
 
     const std::string format = o->format.empty() ? format_from_path(o->out, "json") : o->format;
     std::string text;
@@ -300,6 +428,15 @@ Handler define_analyze(CLI::App& app) {
       h.tlp = o->tlp.empty() ? "" : "TLP:" + o->tlp;
       h.generated_at = generation_time();
       text = report::render_html_report(result, h);
+    } else if (format == "xlsx") {
+      report::XlsxOptions x;
+      x.lang = o->lang;
+      x.title = o->title;
+      x.tlp = o->tlp;
+      x.generated_at = generation_time();
+      auto book = report::render_xlsx(result, x);
+      if (!book) return book.status();
+      text = std::move(*book);
     } else {
       text = report::render_json(result);
     }
@@ -363,6 +500,7 @@ const std::vector<Command>& commands() {
       {"org", "add", "Register an organisation or update its details", define_org_add},
       {"org", "list", "List the registered organisations with their publishing pseudonyms", define_org_list},
       {"org", "import", "Register or update organisations from an orgs CSV (all or nothing)", define_org_import},
+      {"org", "key", "An organisation's signing keys for offline packages: add, list, revoke", define_org_key},
       {"campaign", "create", "Create a campaign (draft) on a built-in or custom checklist", define_campaign_create},
       {"campaign", "list", "List campaigns with their state and submissions", define_campaign_list},
       {"campaign", "show", "Show a campaign: state, period, submissions, imports", define_campaign_show},
@@ -393,6 +531,9 @@ const std::vector<Command>& commands() {
        define_report_cert_draft},
       {"report", "trend", "One organisation's drills side by side: metrics and ratings (HTML or JSON)",
        define_report_trend},
+      {"report", "peer", "One organisation's answers beside the pooled results of its campaign (HTML or JSON)", define_report_peer},
+      {"report", "campaigns", "The same checklist across campaigns: share of good answers per item (HTML or JSON)", define_report_campaigns},
+      {"report", "org-campaigns", "One organisation's own answers across campaigns (HTML or JSON)", define_report_org_campaigns},
       {"prepare", "template", "Print a starting point for a preparedness record (YAML, JSON or CSV)",
        define_prepare_template},
       {"prepare", "import", "Check a preparedness record file and store it as the next revision", define_prepare_import},
@@ -412,6 +553,13 @@ const std::vector<Command>& commands() {
        define_scenario_validate},
       {"scenario", "import-msel", "Build a scenario from a base scenario and an inject spreadsheet (CSV)",
        define_scenario_import_msel},
+      {"package", "keygen", "Make an organisation's signing key pair for offline packages", define_package_keygen},
+      {"package", "export", "Write the latest submitted evaluation as a signed offline package", define_package_export},
+      {"package", "import", "Verify a signed offline package and import it (nothing written on any problem)",
+       define_package_import},
+      {"package", "inspect", "Print a package's manifest and check it (the signature with --public-key)",
+       define_package_inspect},
+      {"package", "list", "List the packages imported into a campaign", define_package_list},
       {"", "serve", "Run the web server on the database (foundation: service routes; pages to come)", define_serve},
   };
   return k_commands;
@@ -421,11 +569,12 @@ const std::map<std::string, std::string>& group_help() {
   static const std::map<std::string, std::string> k_groups = {
       {"checklist", "Built-in and custom checklists: list, show, validate"},
       {"db", "The database schema: migrate, status"},
-      {"org", "Organisations: add, list, import"},
+      {"org", "Organisations: add, list, import, key"},
+      {"package", "Signed offline submission packages: keygen, export, import, inspect, list"},
       {"campaign", "Campaigns: create, list, show, coordinators, open, close, publish, revisions"},
       {"user", "Users and their roles: add, list, passwd, roles"},
       {"exercise", "Drills and their event logs: list, create, show, verify, log, propose"},
-      {"report", "Reports of drills: aar, plan, cert-draft, trend"},
+      {"report", "Reports of drills and campaigns: aar, plan, cert-draft, trend, peer, campaigns, org-campaigns"},
       {"scenario", "Drill scenarios (MSEL): list, show, validate, import-msel"},
       {"prepare", "Preparedness records (contact tree, criteria, evidence plan, restart checklist, PoC sheet, "
                   "improvement plan): template, import, show, list, history"},

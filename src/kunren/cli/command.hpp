@@ -13,7 +13,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <kunren/analysis/analysis.hpp>
 #include <kunren/io/encoding.hpp>
+#include <kunren/model/checklist.hpp>
+#include <kunren/model/responses.hpp>
 #include <kunren/store/store.hpp>
 #include <kunren/util/status.hpp>
 
@@ -106,5 +109,28 @@ Handler define_scenario_import_msel(CLI::App& app);
 
 // --- the web server (serve_command.cpp) -----------------------------------------
 Handler define_serve(CLI::App& app);
+
+// --- signed offline packages and signing keys (package_commands.cpp) ----------
+Handler define_package_keygen(CLI::App& app);
+Handler define_package_export(CLI::App& app);
+Handler define_package_import(CLI::App& app);
+Handler define_package_inspect(CLI::App& app);
+Handler define_package_list(CLI::App& app);
+Handler define_org_key(CLI::App& app);  // org key add|list|revoke
+
+// --- analyses by segment, cross-tab, peer, trends (analysis_commands.cpp) ---------
+// What `analyze --by/--crosstab` asks for, once its input is read.
+struct AnalyzeBreakdowns {
+  std::vector<std::string> by;  // "industry" | "size"
+  std::uint32_t min_group = 3;  // k
+  std::string crosstab;         // "ITEM_A,ITEM_B" or ""
+  std::string format, out = "-", lang = "ja", title, tlp;
+  analysis::AnalysisOptions analysis;
+};
+Status run_analyze_breakdowns(const AnalyzeBreakdowns& request, const model::Checklist& checklist,
+                              const model::ResponseSet& responses);
+Handler define_report_peer(CLI::App& app);
+Handler define_report_campaigns(CLI::App& app);
+Handler define_report_org_campaigns(CLI::App& app);
 
 }  // namespace kunren::cli

@@ -1,5 +1,7 @@
 #include <kunren/server/analysis_cache.hpp>
 
+#include <kunren/store/publication.hpp>
+
 #include <iterator>
 #include <utility>
 
@@ -7,10 +9,15 @@
 
 #include <kunren/report/json_report.hpp>
 #include <kunren/store/campaign_data.hpp>
+#include <kunren/store/publication.hpp>
 
 namespace kunren::server {
 
 namespace {
+
+// How long an entry answers without being recomputed (the redaction's names
+// are not in the fingerprint; see the header).
+constexpr std::chrono::seconds k_max_age{60};
 
 // FNV-1a, 64 bits: the same value in every process and on every machine
 // (unlike std::hash), so equal states give equal ETags everywhere.
@@ -65,6 +72,12 @@ Result<AnalysisCache::Fingerprint> AnalysisCache::fingerprint_of(store::Store& d
   if (!latest) return latest.status();
   Fingerprint f;
   f.checklist = campaign.checklist_id + '\n' + campaign.checklist_version;
+  // The publication settings (TLP, word list, excluded quotes) change what
+  // is published as much as a new submission does.
+  auto settings = store::publication_settings(db, campaign.id, store::Actor{"system:publication"});
+  if (!settings) return settings.status();
+  f.publication = settings->no;
+  f.min_group = campaign.min_group;
   f.revisions.reserve(latest->size());
   Fnv times;
   for (const auto& rev : *latest) {
@@ -95,7 +108,8 @@ Result<std::shared_ptr<AnalysisCache::Entry>> AnalysisCache::entry(store::Store&
   std::string key = key_of(db, campaign.id, lang);
   {
     std::lock_guard lock(m_mutex);
-    if (auto it = m_by_key.find(key); it != m_by_key.end() && (*it->second)->fingerprint == *before) {
+    if (auto it = m_by_key.find(key); it != m_by_key.end() && (*it->second)->fingerprint == *before &&
+                                       std::chrono::steady_clock::now() - (*it->second)->computed < k_max_age) {
       m_lru.splice(m_lru.begin(), m_lru, it->second);
       ++m_hits;
       return *it->second;
@@ -111,8 +125,16 @@ Result<std::shared_ptr<AnalysisCache::Entry>> AnalysisCache::entry(store::Store&
   analysis::AnalysisOptions options;
   options.lang = lang;
   auto e = std::make_shared<Entry>();
-  e->analysis =
-      std::make_shared<const analysis::Analysis>(analysis::analyze(**checklist, std::move(responses).value(), options));
+  e->computed = std::chrono::steady_clock::now();
+  analysis::Analysis pooled = analysis::analyze(**checklist, std::move(responses).value(), options);
+  // Published as every output of the campaign is (store/publication.hpp):
+  // below k nothing, comments redacted, excluded quotes left out.
+  auto settings = store::publication_settings(db, campaign.id, store::Actor{"system:publication"});
+  if (!settings) return settings.status();
+  if (settings->no != before->publication) return Status::conflict("the publication settings changed; try again");
+  auto published = store::publish_campaign(db, campaign, *settings, pooled, lang);
+  if (!published) return published.status();
+  e->analysis = std::make_shared<const analysis::Analysis>(std::move(pooled));
 
   // Appends only ever add revisions, so an unchanged set of latest revisions
   // means the answers read above are exactly those of `before`.
@@ -126,6 +148,8 @@ Result<std::shared_ptr<AnalysisCache::Entry>> AnalysisCache::entry(store::Store&
   tag.bytes(lang);
   for (std::int64_t id : before->revisions) tag.number(static_cast<std::uint64_t>(id));
   tag.number(before->times);
+  tag.number(static_cast<std::uint64_t>(before->publication));
+  tag.number(static_cast<std::uint64_t>(before->min_group));
   e->etag = fmt::format("\"a{:016x}\"", tag.h);
   e->key = std::move(key);
   e->fingerprint = std::move(before).value();

@@ -1,14 +1,20 @@
 // The pooled analysis of a campaign's latest submitted revisions, and its
 // rendered JSON (`kunren.analysis/1`), computed once per state of the
-// campaign and language instead of once per request.
+// campaign and language instead of once per request. What it holds is the
+// PUBLISHED analysis (store/publication.hpp: k, redacted comments with quote
+// ids, TLP); a campaign below k gives Conflict and nothing is kept.
 //
 // What the analysis depends on, and so what keys it: the database (its URL;
 // for the in-process fake also the Store object, since every "memory:" is
 // another database), the campaign, the language, the campaign's checklist
 // (id and version: a database never stores two contents under one id and
-// version) and the set of latest submitted revisions (their ids and times —
-// revisions are immutable, so the same revisions mean the same answers; an
-// organisation's pseudonym never changes either). That set is read on every
+// version), the revision of its publication settings, k, and the set of
+// latest submitted revisions (their ids and times — revisions are
+// immutable, so the same revisions mean the same answers; an
+// organisation's pseudonym never changes either). Not in the key: the names
+// the redaction takes from organisations, users and contact trees, which
+// are too many to fingerprint on every call; so an entry is also recomputed
+// once it is older than a minute, and a new name is redacted within that. That set is read on every
 // call with LatestQuery{with_answers = false} (revision rows only, no
 // answers), so a submission made through any Store, in this process or in
 // another one on the same database, is seen by the next call: there is
@@ -29,6 +35,7 @@
 // waiting on each other); the first to finish fills the entry.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <list>
@@ -87,6 +94,8 @@ class AnalysisCache {
     std::string checklist;                // id '\n' version
     std::vector<std::int64_t> revisions;  // latest submitted revision ids, by org
     std::uint64_t times = 0;              // hash of their creation times
+    int publication = 0;                  // revision of the publication settings
+    int min_group = 0;                    // k
     bool operator==(const Fingerprint&) const = default;
   };
   struct Entry {
@@ -97,6 +106,7 @@ class AnalysisCache {
     std::shared_ptr<const std::string> json;  // null until first asked for
     std::size_t bytes = 0;                    // estimated memory (analysis, json)
     bool held = false;                        // in m_lru (guarded by m_mutex)
+    std::chrono::steady_clock::time_point computed;  // when the analysis was made
   };
   using Lru = std::list<std::shared_ptr<Entry>>;  // most recently used first
 

@@ -14,8 +14,13 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
+#include <kunren/analysis/analysis.hpp>
+#include <kunren/analysis/publish.hpp>
 #include <kunren/server/auth.hpp>
 #include <kunren/server/router.hpp>
+#include <kunren/store/publication.hpp>
 #include <kunren/store/store.hpp>
 
 namespace kunren::server {
@@ -71,5 +76,34 @@ void add_improve_routes(Router& router, ApiContext& context);
 // prep_api.cpp: an organisation's preparedness records under
 // /api/v1/orgs/{org}/prepare (docs/api.md "Preparedness records").
 void add_prep_routes(Router& router, ApiContext& context);
+
+// package_api.cpp: signed offline submission packages of a campaign —
+// POST|GET /api/v1/campaigns/{id}/packages (docs/api.md "Offline packages").
+void add_package_routes(Router& router, ApiContext& context);
+
+// breakdown_api.cpp: segments, cross-tabs, peer comparison and an
+// organisation's answers across campaigns (docs/api.md "Breakdowns").
+void add_breakdown_routes(Router& router, ApiContext& context);
+
+// publication_api.cpp: a campaign's publication settings and the review of
+// what it publishes (docs/api.md "Publishing"); the review is shared with the
+// publishing page.
+void add_publication_routes(Router& router, ApiContext& context);
+
+// What a campaign would publish now, for the coordinator's review: the
+// settings, the published analysis and every comment excerpt as written and
+// as published; publishable is false (with the reason) below k.
+struct PublicationReview {
+  store::PublicationSettings settings;
+  analysis::Analysis analysis;
+  analysis::PublishResult result;
+  bool publishable = true;
+  std::string reason;
+};
+Result<PublicationReview> publication_review(store::Store& db, const store::CampaignRecord& campaign,
+                                             const std::string& lang, const store::Actor& actor);
+nlohmann::json review_json(const PublicationReview& review, const store::CampaignRecord& campaign,
+                           const std::string& lang);
+nlohmann::json publication_json(const store::PublicationSettings& s, const store::CampaignRecord& c);
 
 }  // namespace kunren::server

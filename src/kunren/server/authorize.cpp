@@ -100,6 +100,16 @@ constexpr Rule k_rules[] = {
     {Action::kReviewExercise, E, k_no_campaign, Org::kOwn, false},
     {Action::kReviewExercise, O, k_no_campaign, Org::kOwn, false},
 
+    // Offline packages: the campaign's coordinators and the administrators
+    // (who register the organisations' keys). Any state: the store refuses
+    // a campaign that is not open with a 409 that says so.
+    {Action::kImportPackage, C, k_any_state, Org::kNone, true},
+    {Action::kImportPackage, A, k_any_state, Org::kNone, false},
+
+    // What a campaign publishes and the review of the comments as written:
+    // the campaign's coordinators only.
+    {Action::kManagePublication, C, k_any_state, Org::kNone, true},
+
     {Action::kViewSelf, std::nullopt, k_no_campaign, Org::kNone, false},
     {Action::kChangeOwnPassword, std::nullopt, k_no_campaign, Org::kNone, false},
 };
@@ -188,6 +198,8 @@ const char* to_string(Action a) {
     case Action::kViewPreparedness: return "view_preparedness";
     case Action::kEditPreparedness: return "edit_preparedness";
     case Action::kReviewExercise: return "review_exercise";
+    case Action::kImportPackage: return "import_package";
+    case Action::kManagePublication: return "manage_publication";
     case Action::kViewSelf: return "view_self";
     case Action::kChangeOwnPassword: return "change_own_password";
   }

@@ -50,6 +50,9 @@
 //   review_exercise          facilitator  —                own
 //                            evaluator    —                own
 //                            observer     —                own
+//   import_package           coordinator  any              —
+//   manage_publication       coordinator  any              —
+//                            admin        any              —
 //   view_self                every signed-in user
 //   change_own_password      every signed-in user
 //
@@ -131,6 +134,9 @@ enum class Action {
   kViewPreparedness,      // an organisation's preparedness records (contact tree, criteria, plans, PoC sheet), its trend
   kEditPreparedness,      // save a new revision of one of those records (the improvement plan included)
   kReviewExercise,        // after the drill: the after-action report, proposals, the CERT draft
+  kImportPackage,         // import an organisation's signed offline submission package into a campaign
+  kManagePublication,     // a campaign's publication settings (TLP, word list, excluded quotes) and the
+                          // full-text review of what will be published (shows the comments as written)
   kViewSelf,              // GET /me
   kChangeOwnPassword,     // keep last (k_action_count)
 };

@@ -256,7 +256,9 @@ json results_json(const Pool& pool, const std::string& lang, const Filters& f, c
       }
       json comments = json::array();
       for (const auto& q : item.comments) {
-        comments.push_back({{"org", fill(pseudonym_fmt, {{"code", q.org}})}, {"text", q.text}});
+        // Published excerpts carry their quote id, never a pseudonym.
+        comments.push_back(
+            {{"org", q.id.empty() ? fill(pseudonym_fmt, {{"code", q.org}}) : q.id}, {"text", q.text}});
       }
       items.push_back({{"id", item.id},
                        {"anchor", "item-" + report::html_id(item.id)},
@@ -517,16 +519,25 @@ Result<json> dashboard_json(const server::Caller& who, const store::CampaignReco
   const bool live = with_results && static_cast<bool>(server::authorize(who.who, Action::kViewLiveResults, what));
   data["live_results"] = live;
   if (live) {
-    auto pool = pooled(*who.db, c, lang);
-    if (!pool) return pool.status();
-    json results = results_json(*pool, lang, f, nullptr);
-      const std::vector<std::pair<std::string, std::string>> values = {
+    const std::vector<std::pair<std::string, std::string>> values = {
         {"n", std::to_string(progress->submitted_orgs())}, {"k", std::to_string(c.min_group)}};
+    // The pooled results are the published ones (store/publication.hpp):
+    // below k there are none to show, not even to the coordinator here.
+    auto pool = pooled(*who.db, c, lang);
+    if (!pool && pool.status().kind() != ErrorKind::kConflict) return pool.status();
+    json results = pool ? results_json(*pool, lang, f, nullptr) : json{{"has_results", false}};
     results["below_k"] = progress->submitted_orgs() < static_cast<std::size_t>(c.min_group);
+    results["withheld"] = !pool && progress->submitted_orgs() > 0;
     results["below_k_text"] = fill(text(lang, "campaign.below_k"), values);
     results["preliminary"] = c.state != store::CampaignState::kPublished;
     data["results"] = results;
-    if (pool_out) *pool_out = std::move(pool).value();
+    if (pool && pool_out) *pool_out = std::move(pool).value();
+  }
+  if (server::authorize(who.who, Action::kManagePublication, what)) {
+    data["state"]["publish_href"] = campaign_href(c.id) + "/publish";
+  }
+  if (server::authorize(who.who, Action::kImportPackage, what)) {
+    data["state"]["packages_href"] = campaign_href(c.id) + "/packages";
   }
   return data;
 }
@@ -563,7 +574,8 @@ HttpResponse campaign_page(ApiContext& c, const HttpRequest& r, const RouteParam
   Pool pool;
   auto data = dashboard_json(who, *campaign, lang, f, &pool);
   if (!data) return status_page(r, &who, data.status());
-  if ((*data)["live_results"].get<bool>()) {
+  // No toolbar without published results (below k there are none).
+  if ((*data)["live_results"].get<bool>() && pool.analysis) {
     (*data)["toolbar"] = toolbar_json(pool, lang, f, campaign->id,
                                       static_cast<bool>(server::authorize(who.who, Action::kDownloadReport, what)));
   }

@@ -122,5 +122,12 @@ void add_improve_pages(Router& router, ApiContext& context);
 // prep_pages.cpp: an organisation's preparedness records — the hub, an
 // editor per kind, the history of one.
 void add_prep_pages(Router& router, ApiContext& context);
+// package_pages.cpp: a campaign's offline submission packages — the list and
+// the upload input (coordinators, admins).
+void add_package_pages(Router& router, ApiContext& context);
+
+// publication_pages.cpp: the coordinator's review before publishing (TLP,
+// word list, every comment excerpt as written and as published).
+void add_publication_pages(Router& router, ApiContext& context);
 
 }  // namespace kunren::web

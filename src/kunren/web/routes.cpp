@@ -18,6 +18,9 @@ void add_all_routes(server::Router& router, server::ApiContext& context) {
   server::add_exercise_routes(router, context);
   server::add_improve_routes(router, context);
   server::add_prep_routes(router, context);
+  server::add_package_routes(router, context);
+  server::add_publication_routes(router, context);
+  server::add_breakdown_routes(router, context);
   add_base_pages(router, context);
   add_evaluation_pages(router, context);
   add_campaign_pages(router, context);
@@ -25,6 +28,8 @@ void add_all_routes(server::Router& router, server::ApiContext& context) {
   add_exercise_pages(router, context);
   add_improve_pages(router, context);
   add_prep_pages(router, context);
+  add_package_pages(router, context);
+  add_publication_pages(router, context);
 }
 
 }  // namespace kunren::web
