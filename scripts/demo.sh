@@ -8,10 +8,15 @@ out=${KUNREN_DEMO_DIR:-out/demo}
 mkdir -p "$out"
 
 "$kunren" sample --orgs 40 --seed 2026 -o "$out/responses.csv" --orgs-file "$out/orgs.csv"
-for format in html json csv; do
+for format in html json csv xlsx; do
   "$kunren" analyze --checklist factory-ir --responses "$out/responses.csv" --orgs "$out/orgs.csv" \
-    --format "$format" -o "$out/report.$format" 2>/dev/null
+    --tlp AMBER --format "$format" -o "$out/report.$format" 2>/dev/null
 done
+# Breakdowns a coordinator asks for, subject to k = 3: by industry and size band, and one cross-tab.
+"$kunren" analyze --responses "$out/responses.csv" --orgs "$out/orgs.csv" --tlp AMBER --by industry,size \
+  -o "$out/segments.html" 2>/dev/null
+"$kunren" analyze --responses "$out/responses.csv" --orgs "$out/orgs.csv" --tlp AMBER \
+  --crosstab IMP-P0-04,IMP-P6-01 -o "$out/crosstab.html" 2>/dev/null
 
 # The same campaign kept in the embedded database: organisations registered,
 # answers imported as submitted revisions, the report computed from the store.
@@ -29,7 +34,8 @@ echo
 echo "Kunren demo: 40 organisations × 75 items (checklist factory-ir)"
 echo "  responses   $out/responses.csv   (long CSV; organisations in $out/orgs.csv)"
 echo "  report      $report"
-echo "  data        $out/report.json  $out/report.csv"
+echo "  data        $out/report.json  $out/report.csv  $out/report.xlsx (Excel, a pie chart per item)"
+echo "  breakdowns  $out/segments.html (by industry and size band)  $out/crosstab.html"
 echo "  database    $out/kunren.db   (campaign demo-2026, 40 submitted revisions; report from the store: $out/campaign.html)"
 echo "              try: $kunren campaign show demo-2026 --db sqlite:$out/kunren.db"
 echo
