@@ -1,6 +1,10 @@
 #include <kunren/analysis/publish.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <set>
+#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
@@ -36,21 +40,54 @@ Result<PublishResult> publish(Analysis& a, const PublishOptions& o) {
   d.redactions.clear();
   std::erase_if(d.suppressed, [](const Suppression& s) { return s.scope == "quotes"; });
 
+  // Ids and redactions first, on every core: each quote is independent, and
+  // a large campaign carries over a million of them (about 14 µs each).
+  struct Work {
+    const std::string* item;
+    const Quote* quote;
+    std::string id;
+    RedactResult red;
+  };
+  std::vector<Work> work;
+  for (const auto& item : a.items)
+    for (const auto& q : item.comments) work.push_back({&item.id, &q, {}, {}});
+  const std::size_t threads =
+      std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, std::max<std::size_t>(1, work.size() / 512));
+  std::atomic<bool> failed{false};
+  auto run = [&](std::size_t first) {
+    try {
+      for (std::size_t k = first; k < work.size(); k += threads) {
+        Work& w = work[k];
+        w.id = quote_id(o.key, *w.item, w.quote->org, w.quote->text);
+        w.red = o.redactor ? o.redactor->redact(w.quote->text) : redact_patterns(w.quote->text, o.lang);
+      }
+    } catch (const std::exception&) {
+      failed = true;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(run, t);
+  run(0);
+  for (auto& t : pool) t.join();
+  if (failed) return Status::internal("computing the quote ids failed (HMAC-SHA256)");
+
   PublishResult result;
   std::set<std::string> seen;
+  std::size_t next = 0;
   for (auto& item : a.items) {
     std::vector<Quote> kept;
     kept.reserve(item.comments.size());
     const std::size_t first_review = result.quotes.size();
     for (auto& q : item.comments) {
+      Work& w = work[next++];
       ReviewQuote r;
-      r.id = quote_id(o.key, item.id, q.org, q.text);
+      r.id = std::move(w.id);
       r.item = item.id;
-      RedactResult red = o.redactor ? o.redactor->redact(q.text) : redact_patterns(q.text, o.lang);
+      RedactResult& red = w.red;
       r.redacted = std::move(red.text);
       r.redactions = std::move(red.counts);
       r.excluded = o.excluded.count(r.id) > 0;
-      seen.insert(r.id);
+      if (!o.excluded.empty()) seen.insert(r.id);  // only to name unknown exclusions
       if (r.excluded) {
         ++d.quotes_excluded;
       } else {

@@ -123,13 +123,6 @@ void blank_to_false(json& v) {
   }
 }
 
-// "2026-11-26T16:23:05.123456Z" → "2026-11-26 16:23".
-std::string wall_time(const std::string& at) {
-  std::string out = at.substr(0, 16);
-  if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
-  return out;
-}
-
 // A timeline text without the scenario time it starts with (the log table
 // has its own column for it).
 std::string without_time(const std::string& text, std::int64_t scenario_ms) {

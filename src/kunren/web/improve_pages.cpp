@@ -47,13 +47,6 @@ using server::Resource;
 
 namespace {
 
-// "2026-11-26T16:23:05.123456Z" → "2026-11-26 16:23".
-std::string wall_time(const std::string& at) {
-  std::string out = at.substr(0, 16);
-  if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
-  return out;
-}
-
 std::string scenario_time(std::int64_t ms) { return model::format_scenario_time(ms / 1000); }
 
 // Mustache takes an empty string for true: blanks become false.

@@ -28,15 +28,6 @@ using server::Resource;
 
 namespace {
 
-// "2026-11-26T16:23:05.123456Z" → "2026-11-26 16:23".
-std::string wall_time(const std::string& at) {
-  std::string out = at.substr(0, 16);
-  if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
-  return out;
-}
-
-std::string author_name(const std::string& author) { return author.rfind("user:", 0) == 0 ? author.substr(5) : author; }
-
 HttpResponse packages_page(ApiContext& c, const HttpRequest& r, const RouteParams& p) {
   auto got = page_caller(c, r);
   if (auto* res = std::get_if<HttpResponse>(&got)) return *res;

@@ -69,6 +69,16 @@ std::string with_lang(const HttpRequest& r, const std::string& lang) {
 
 }  // namespace
 
+std::string wall_time(const std::string& at) {
+  std::string out = at.substr(0, 16);
+  if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
+  return out;
+}
+
+std::string author_name(const std::string& author) {
+  return author.rfind("user:", 0) == 0 ? author.substr(5) : author;
+}
+
 std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
   for (const auto& [name, value] : values) {
     const std::string key = "{" + name + "}";

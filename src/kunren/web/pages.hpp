@@ -88,6 +88,11 @@ std::string fill(std::string text, const std::vector<std::pair<std::string, std:
 std::string exercise_href(const std::string& id);
 std::string api_href(const std::string& id);
 
+// "2026-11-26T16:23:05.123456Z" → "2026-11-26 16:23" (UTC, as stored).
+std::string wall_time(const std::string& at);
+// "user:eva" → "eva": an audit actor or revision author as people read it.
+std::string author_name(const std::string& author);
+
 // A campaign as the pages show it: campaign_json plus "href" (its page),
 // "state_label" and "period" in `lang`.
 nlohmann::json campaign_summary(const store::CampaignRecord& campaign, const std::string& lang);

@@ -40,18 +40,6 @@ using server::Resource;
 
 namespace {
 
-// "2026-11-26T16:23:05.123456Z" → "2026-11-26 16:23".
-std::string wall_time(const std::string& at) {
-  std::string out = at.substr(0, 16);
-  if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
-  return out;
-}
-
-// "user:eva" → "eva" (the audit actor as people read it).
-std::string author_name(const std::string& author) {
-  return author.rfind("user:", 0) == 0 ? author.substr(5) : author;
-}
-
 std::string hub_href(const std::string& org) { return "/orgs/" + url_encode(org) + "/prepare"; }
 std::string edit_href(const std::string& org, const std::string& kind) { return hub_href(org) + "/" + url_encode(kind); }
 

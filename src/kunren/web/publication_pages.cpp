@@ -31,16 +31,6 @@ using server::Resource;
 
 namespace {
 
-std::string wall_time(const std::string& at) {
-  std::string out = at.substr(0, 16);
-  if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
-  return out;
-}
-
-std::string author_name(const std::string& author) {
-  return author.rfind("user:", 0) == 0 ? author.substr(5) : author;
-}
-
 // The published text split into plain runs and placeholders, so the page can
 // mark what was redacted without trusting any HTML in it.
 json runs_of(const std::string& text) {
@@ -115,6 +105,7 @@ HttpResponse publish_page(ApiContext& c, const HttpRequest& r, const RouteParams
   data["download_html"] = api + "/report?format=html&lang=" + lang;
   data["download_xlsx"] = api + "/report?format=xlsx&lang=" + lang;
   data["download_json"] = api + "/report?format=json&lang=" + lang;
+  data["segments_href"] = api + "/segments?by=industry,size&format=html&lang=" + lang;
   data["organizations"] = review->analysis.organizations;
   data["min_group"] = campaign->min_group;
   data["publishable"] = review->publishable;
