@@ -18,7 +18,7 @@ packages=(
   # the web pages: Mustache templates (one header)
   libkainjow-mustache-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev sqlite3 time
+  libgtest-dev libgmock-dev libbenchmark-dev sqlite3 time python3
   # a throwaway PostgreSQL 15 cluster for the store tests (started by the tests)
   postgresql
   # rendered output checks: the HTML report in a real browser, Japanese glyphs
@@ -28,6 +28,9 @@ packages=(
   # benchmarks: the load generator, the static-file peer and the client of bench/web.sh
   wrk nginx curl
 )
+# `scripts/deps.sh fuzz` (make fuzz): also clang and its runtime libraries
+# (libFuzzer, ASan, UBSan). Not needed by `make test`.
+[[ "${1:-}" == fuzz ]] && packages+=(clang libclang-rt-14-dev)
 # The browser tests' tooling (playwright-core, from npm, dev only) runs on
 # Node.js: Debian's nodejs 18 and npm, unless a node is already on PATH.
 command -v node >/dev/null || packages+=(nodejs npm)

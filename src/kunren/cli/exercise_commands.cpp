@@ -156,6 +156,8 @@ Handler define_exercise_create(CLI::App& app) {
         plan.criteria = json::parse(file->data());
       } catch (const json::parse_error& e) {
         return Status::bad_input(fmt::format("not valid JSON (byte {}): {}", e.byte, e.what()), Location(o->criteria));
+      } catch (const json::exception& e) {  // well-formed but unrepresentable, e.g. a number beyond double's range
+        return Status::bad_input(fmt::format("not valid JSON: {}", e.what()), Location(o->criteria));
       }
     }
     auto db = open_for_command(o->url);

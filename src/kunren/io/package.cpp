@@ -45,6 +45,11 @@ Result<json> parse_json(std::string_view text, const std::string& file, const st
         fmt::format("{} is not valid JSON at line {}, column {} ({}); was the file cut short or edited?", what,
                     pos.line, pos.column, reason),
         Location(file, field.empty() ? pos.line : 0, field.empty() ? pos.column : 0, field));
+  } catch (const json::exception& e) {
+    // Well-formed but unrepresentable, e.g. "[json.exception.out_of_range.406] number overflow parsing '1e999'".
+    std::string reason = e.what();
+    if (auto at = reason.find("] "); at != std::string::npos) reason = reason.substr(at + 2);
+    return Status::bad_input(fmt::format("{} is not valid JSON ({})", what, reason), Location(file, 0, 0, field));
   }
 }
 
@@ -57,8 +62,8 @@ Status check_keys(const json& j, const std::string& file, const std::string& whe
                   std::initializer_list<const char*> required, std::initializer_list<const char*> optional = {}) {
   if (!j.is_object()) return bad(file, where.empty() ? "(top level)" : where, "must be a JSON object");
   for (const auto& [k, v] : j.items()) {
-    const bool known = std::any_of(required.begin(), required.end(), [&](const char* r) { return k == r; }) ||
-                       std::any_of(optional.begin(), optional.end(), [&](const char* r) { return k == r; });
+    const bool known = std::any_of(required.begin(), required.end(), [&key = k](const char* r) { return key == r; }) ||
+                       std::any_of(optional.begin(), optional.end(), [&key = k](const char* r) { return key == r; });
     if (!known) {
       std::string expected;
       for (const char* r : required) expected += (expected.empty() ? "" : ", ") + std::string(r);
@@ -379,7 +384,7 @@ Result<Package> read_package(std::string_view bytes, const std::string& filename
   if (!files.is_object()) return bad(filename, "files", "must be a JSON object (path → base64)");
   for (const auto& [path, v] : files.items()) {
     const bool listed = std::any_of(p.manifest.files.begin(), p.manifest.files.end(),
-                                    [&](const PackageFileEntry& e) { return e.path == path; });
+                                    [&name = path](const PackageFileEntry& e) { return e.path == name; });
     if (!listed) return bad(filename, "files." + path, fmt::format("'{}' is not listed in manifest.files", path));
   }
   for (std::size_t i = 0; i < p.manifest.files.size(); ++i) {

@@ -358,6 +358,8 @@ Result<json> load_prep_file(model::PrepKind kind, const std::string& path, const
 std::string write_prep_document(model::PrepKind kind, const json& canonical, PrepFormat format) {
   if (format == PrepFormat::kJson) return ordered(canonical, true).dump(2) + "\n";
   std::string out = fmt::format("# kunren {} (preparedness record)\n", model::to_string(kind));
+  // Nothing filled in yet (a PoC sheet may be all blank): "{}", or the file would read back as empty.
+  if (canonical.is_object() && canonical.empty()) return out + "{}\n";
   emit_map(out, canonical, 0, true);
   return out;
 }

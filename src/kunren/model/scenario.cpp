@@ -25,11 +25,11 @@ std::optional<std::int64_t> parse_scenario_time(std::string_view text) {
     std::size_t digits = 0;
     std::int64_t value = 0;
     while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+      if (++digits > 2) return std::nullopt;  // before the value grows: a long run of digits must not overflow
       value = value * 10 + (text[i] - '0');
       ++i;
-      ++digits;
     }
-    if (digits == 0 || digits > 2 || (count > 0 && digits != 2)) return std::nullopt;
+    if (digits == 0 || (count > 0 && digits != 2)) return std::nullopt;
     parts[count++] = value;
     if (i == text.size()) break;
     if (text[i] != ':') return std::nullopt;

@@ -191,7 +191,11 @@ HttpResponse bad_field(const std::string& field, const std::string& message) {
 std::optional<HttpResponse> unknown_field(const json& body, std::initializer_list<const char*> allowed,
                                           const char* hint_field = nullptr, const char* hint = nullptr) {
   for (const auto& [key, value] : body.items()) {
-    if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }) != allowed.end()) continue;
+    // (The binding is captured by name: clang before 16 cannot capture a structured binding.)
+    const std::string& name = key;
+    if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return name == a; }) != allowed.end()) {
+      continue;
+    }
     if (hint_field != nullptr && key == hint_field) return bad_field(key, hint);
     return bad_field(key, fmt::format("unknown field '{}'", key));
   }

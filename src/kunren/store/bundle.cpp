@@ -203,6 +203,12 @@ Result<CampaignBundle> read_bundle(std::string_view text, std::string_view filen
     auto colon = what.find(": ");
     return Status::bad_input("not valid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)),
                              Location{file, pos.line, pos.column});
+  } catch (const json::exception& e) {
+    // Well-formed but unrepresentable, e.g. "[json.exception.out_of_range.406] number overflow parsing '1e999'".
+    std::string what = e.what();
+    auto bracket = what.find("] ");
+    return Status::bad_input("not valid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2)),
+                             Location{file});
   }
   Reader r(filename);
   KUNREN_RETURN_IF_ERROR(r.object(root, ""));

@@ -20,7 +20,7 @@ struct Loaded {
 Status merge(const YAML::Node& node, const std::string& file, const std::string& key, nlohmann::json& ja,
              nlohmann::json& en) {
   if (!node.IsMap()) {
-    return Status::bad_input(fmt::format("'{}' must be a mapping or {{ja, en}}", key), Location{file, node.Mark().line + 1, 0, key});
+    return Status::bad_input(fmt::format("'{}' must be a mapping or {{ja, en}}", key), Location(file, node.Mark().line + 1, 0, key));
   }
   const bool leaf = node["ja"] || node["en"];
   if (leaf) {
@@ -28,11 +28,11 @@ Status merge(const YAML::Node& node, const std::string& file, const std::string&
       const YAML::Node v = node[lang];
       if (!v || !v.IsScalar() || v.Scalar().empty()) {
         return Status::bad_input(fmt::format("'{}' has no '{}' text", key, lang),
-                                 Location{file, node.Mark().line + 1, 0, key + "." + lang});
+                                 Location(file, node.Mark().line + 1, 0, key + "." + lang));
       }
     }
     if (node.size() != 2) {
-      return Status::bad_input(fmt::format("'{}' must have exactly 'ja' and 'en'", key), Location{file, node.Mark().line + 1, 0, key});
+      return Status::bad_input(fmt::format("'{}' must have exactly 'ja' and 'en'", key), Location(file, node.Mark().line + 1, 0, key));
     }
     ja = node["ja"].Scalar();
     en = node["en"].Scalar();
@@ -42,10 +42,10 @@ Status merge(const YAML::Node& node, const std::string& file, const std::string&
     const std::string name = kv.first.Scalar();
     const std::string sub = key.empty() ? name : key + "." + name;
     if (ja.contains(name) && !kv.second.IsMap()) {
-      return Status::bad_input(fmt::format("'{}' is defined twice", sub), Location{file, kv.first.Mark().line + 1, 0, sub});
+      return Status::bad_input(fmt::format("'{}' is defined twice", sub), Location(file, kv.first.Mark().line + 1, 0, sub));
     }
     if (ja.contains(name) && ja[name].is_string()) {
-      return Status::bad_input(fmt::format("'{}' is defined twice", sub), Location{file, kv.first.Mark().line + 1, 0, sub});
+      return Status::bad_input(fmt::format("'{}' is defined twice", sub), Location(file, kv.first.Mark().line + 1, 0, sub));
     }
     nlohmann::json& ja_sub = ja[name];
     nlohmann::json& en_sub = en[name];
@@ -53,7 +53,7 @@ Status merge(const YAML::Node& node, const std::string& file, const std::string&
     if (en_sub.is_null()) en_sub = nlohmann::json::object();
     const bool child_leaf = kv.second.IsMap() && (kv.second["ja"] || kv.second["en"]);
     if (child_leaf && !ja_sub.empty()) {
-      return Status::bad_input(fmt::format("'{}' is defined twice", sub), Location{file, kv.first.Mark().line + 1, 0, sub});
+      return Status::bad_input(fmt::format("'{}' is defined twice", sub), Location(file, kv.first.Mark().line + 1, 0, sub));
     }
     KUNREN_RETURN_IF_ERROR(merge(kv.second, file, sub, ja_sub, en_sub));
   }
