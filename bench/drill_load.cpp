@@ -57,7 +57,9 @@
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/asio.hpp>
@@ -103,6 +105,16 @@ struct Options {
   int threads = 1;
   long server_pid = 0;
   std::string summary;
+  // Soak: one line "SECONDS RSS_KB" per --rss-every seconds (with --server-pid).
+  std::string rss_log;
+  double rss_every_s = 10;
+  // Crash tests (--posts-only): no streams and no injects; the posters ride
+  // out server restarts (connection errors, and 401 → sign in again), every
+  // acknowledged post is written to --acks as "SEQ POSTER N" before the next
+  // request, and posting stops at --duration or once --stop-file exists.
+  bool posts_only = false;
+  std::string acks;
+  std::string stop_file;
 };
 
 [[noreturn]] void usage(const std::string& problem) {
@@ -110,7 +122,8 @@ struct Options {
             << "usage: kunren_drill_load --port P --exercise ID --facilitator LOGIN --participant ROLE=LOGIN…\n"
                "         (--password-file FILE | --password-env VAR) [--host 127.0.0.1] [--clients 500]\n"
                "         [--console-streams 0] [--posters 50] [--duration 60] [--speed 10] [--inject-ms 250]\n"
-               "         [--think-ms 1000] [--drain 20] [--threads 1] [--server-pid PID] [--summary FILE]\n";
+               "         [--think-ms 1000] [--drain 20] [--threads 1] [--server-pid PID] [--summary FILE]\n"
+               "         [--rss-log FILE] [--rss-every 10] [--posts-only --acks FILE [--stop-file FILE]]\n";
   std::exit(2);
 }
 
@@ -159,6 +172,11 @@ Options parse_options(int argc, char** argv) {
     else if (a == "--threads") o.threads = static_cast<int>(number(i));
     else if (a == "--server-pid") o.server_pid = static_cast<long>(number(i));
     else if (a == "--summary") o.summary = value(i);
+    else if (a == "--rss-log") o.rss_log = value(i);
+    else if (a == "--rss-every") o.rss_every_s = number(i);
+    else if (a == "--posts-only") o.posts_only = true;
+    else if (a == "--acks") o.acks = value(i);
+    else if (a == "--stop-file") o.stop_file = value(i);
     else if (a == "--help" || a == "-h") usage("help");
     else usage(fmt::format("unknown option {}", a));
   }
@@ -173,7 +191,10 @@ Options parse_options(int argc, char** argv) {
   if (o.clients < 1 || o.clients > 2000) usage("--clients must be 1…2000");
   if (o.console_streams > 10) usage("--console-streams must be 0…10");
   if (o.posters > 200) usage("--posters must be 0…200");
-  if (o.duration_s < 1 || o.duration_s > 600) usage("--duration must be 1…600 seconds");
+  if (o.duration_s < 1 || o.duration_s > 3600) usage("--duration must be 1…3600 seconds");
+  if (o.rss_every_s < 1) usage("--rss-every must be at least 1 second");
+  if (!o.rss_log.empty() && o.server_pid <= 0) usage("--rss-log needs --server-pid");
+  if (o.posts_only && o.acks.empty()) usage("--posts-only needs --acks FILE");
   if (o.threads < 1 || o.threads > 2) usage("--threads must be 1 or 2");
   if (o.inject_ms < 20) usage("--inject-ms must be at least 20");
   if (o.drain_s > 120) usage("--drain must be at most 120 seconds");
@@ -416,6 +437,18 @@ struct Run {
   std::string setup_failure;
   double load_seconds = 0;
   std::int64_t actions_in_window = 0;
+  // --posts-only
+  struct SessionSlot {
+    std::string login;
+    Session session;
+    int generation = 0;  // bumped by each new sign-in
+    bool signing = false;
+  };
+  std::map<std::string, SessionSlot> slots;  // by login (touched on the one I/O thread only)
+  int acks_fd = -1;
+  std::int64_t acks = 0, resignins = 0, refused_5xx = 0, not_json_5xx = 0, other_4xx = 0, connection_errors = 0,
+               ack_without_seq = 0;
+  double max_failed_ms = 0;  // the longest request that did not succeed (a bound on hangs)
 };
 
 std::string short_body(const std::string& body) {
@@ -626,15 +659,27 @@ awaitable<void> run_poster(Run& run, int index, const Session& session, Clock::t
 }
 
 awaitable<void> sample_rss(Run& run) {
+  std::ofstream log;
+  if (!run.opt.rss_log.empty()) log.open(run.opt.rss_log, std::ios::trunc);
+  const auto started = Clock::now();
+  const auto every = std::chrono::milliseconds(static_cast<std::int64_t>(run.opt.rss_every_s * 1000));
+  auto next_log = started;
   while (run.sampling && run.opt.server_pid > 0) {
     const auto kb = proc_status_kb(run.opt.server_pid, "VmRSS");
     if (kb > run.peak_rss_kb) run.peak_rss_kb = kb;
     if (run.in_load && kb > run.peak_load_rss_kb) run.peak_load_rss_kb = kb;
+    if (log.is_open() && Clock::now() >= next_log) {  // seconds since the client started, VmRSS in kB
+      log << fmt::format("{:.0f} {}\n", std::chrono::duration<double>(Clock::now() - started).count(), kb)
+          << std::flush;
+      next_log += every;
+    }
     co_await sleep_for(250ms);
   }
 }
 
-awaitable<std::optional<Session>> sign_in(Run& run, HttpConnection& conn, const std::string& login) {
+// On failure: the reason goes to `why` if given, else to run.setup_failure.
+awaitable<std::optional<Session>> sign_in(Run& run, HttpConnection& conn, const std::string& login,
+                                          std::string* why = nullptr) {
   const json body = {{"login", login}, {"password", run.opt.password}};
   // (Every argument of a co_await'ed call is a named variable: GCC 12 miscompiles
   // string literals and braced JSON in a co_await expression.)
@@ -642,8 +687,8 @@ awaitable<std::optional<Session>> sign_in(Run& run, HttpConnection& conn, const 
   std::string text = body.dump();
   Response r = co_await conn.send(http::verb::post, target, nullptr, std::move(text));
   if (r.status != 200) {
-    run.setup_failure = fmt::format("sign-in as {}: {} {}", login, r.status ? std::to_string(r.status) : r.error,
-                                    short_body(r.body));
+    (why ? *why : run.setup_failure) = fmt::format("sign-in as {}: {} {}", login,
+                                                   r.status ? std::to_string(r.status) : r.error, short_body(r.body));
     co_return std::nullopt;
   }
   Session s;
@@ -653,7 +698,7 @@ awaitable<std::optional<Session>> sign_in(Run& run, HttpConnection& conn, const 
   const json j = json::parse(r.body, nullptr, false);
   if (!j.is_discarded()) s.csrf = j.value("csrf_token", "");
   if (s.cookie.rfind("kunren_session=", 0) != 0 || s.csrf.empty()) {
-    run.setup_failure = fmt::format("sign-in as {}: no session cookie or CSRF token", login);
+    (why ? *why : run.setup_failure) = fmt::format("sign-in as {}: no session cookie or CSRF token", login);
     co_return std::nullopt;
   }
   co_return s;
@@ -1008,6 +1053,148 @@ awaitable<void> orchestrate(Run& run) {
   run.sampling = false;
 }
 
+
+// --- --posts-only: posters that ride out server restarts (crash and fault tests) ---------
+
+// Sessions live in the server's memory: after a restart every request answers
+// 401. The first poster of a user to see that signs in again (argon2id: once
+// per user); the others wait for it. Returns true if a newer session is there.
+awaitable<bool> refresh_session(Run& run, Run::SessionSlot& slot, int seen_generation) {
+  if (slot.generation != seen_generation) co_return true;
+  if (slot.signing) {
+    while (slot.signing) co_await sleep_for(20ms);
+    co_return slot.generation != seen_generation;
+  }
+  slot.signing = true;
+  HttpConnection conn(co_await net::this_coro::executor, run.ep);
+  std::string why;
+  std::string* why_p = &why;
+  auto s = co_await sign_in(run, conn, slot.login, why_p);
+  conn.close();
+  if (s) {
+    slot.session = *s;
+    ++slot.generation;
+    ++run.resignins;
+  }
+  slot.signing = false;
+  co_return s.has_value();
+}
+
+void record_ack(Run& run, std::int64_t seq, int poster, std::int64_t n) {
+  // One write(2) per acknowledgement, before the next request: the line is in
+  // the kernel (this process outlives the server it kills) when the test
+  // kills the server.
+  const std::string line = fmt::format("{} {} {}\n", seq, poster, n);
+  if (::write(run.acks_fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+    std::cerr << "kunren_drill_load: cannot write " << run.opt.acks << "\n";
+    std::exit(2);
+  }
+  ++run.acks;
+}
+
+awaitable<void> run_crash_poster(Run& run, int index, Run::SessionSlot& slot, Clock::time_point until) {
+  HttpConnection conn(co_await net::this_coro::executor, run.ep);
+  std::mt19937 rng(static_cast<unsigned>(index) * 7919u + 1);
+  if (run.opt.think_ms > 0)
+    co_await sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, run.opt.think_ms)(rng)));
+  const std::string target = "/api/v1/exercises/" + run.opt.exercise + "/actions";
+  std::int64_t n = 0;
+  while (!run.stop_posting && Clock::now() < until) {
+    const int generation = slot.generation;
+    const Session session = slot.session;
+    const std::int64_t this_n = n++;  // every attempt has its own tag: a lost answer is not retried
+    const auto sent = Clock::now();
+    std::string body = action_body(index, this_n);
+    Response r = co_await conn.send(http::verb::post, target, &session, std::move(body));
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - sent).count();
+    if (r.status == 200) {
+      const json j = json::parse(r.body, nullptr, false);
+      std::int64_t seq = 0;
+      if (!j.is_discarded() && j.contains("events") && j["events"].is_array() && j["events"].size() == 1)
+        seq = j["events"][0].value("seq", std::int64_t{0});
+      if (seq > 0) {
+        record_ack(run, seq, index, this_n);
+        std::lock_guard lock(run.stats.mutex);
+        run.stats.action_ms.push_back(r.ms);
+        ++run.stats.actions_ok;
+      } else {
+        ++run.ack_without_seq;
+        note_error(run, "POST actions (200 without one event's seq)", r);
+      }
+    } else {
+      run.max_failed_ms = std::max(run.max_failed_ms, ms);
+      note_error(run, "POST actions", r);
+      if (r.status == 0) {
+        ++run.connection_errors;
+        co_await sleep_for(50ms);  // the server is down: do not spin
+      } else if (r.status == 401) {
+        const bool renewed = co_await refresh_session(run, slot, generation);
+        if (!renewed) co_await sleep_for(100ms);
+      } else if (r.status >= 500) {
+        ++run.refused_5xx;
+        const json j = json::parse(r.body, nullptr, false);
+        if (j.is_discarded() || !j.contains("error") || !j["error"].is_object() || !j["error"].contains("code"))
+          ++run.not_json_5xx;
+        co_await sleep_for(50ms);
+      } else {
+        ++run.other_4xx;
+      }
+    }
+    if (run.opt.think_ms > 0) co_await sleep_for(std::chrono::milliseconds(run.opt.think_ms));
+  }
+  conn.close();
+  --run.posters_running;
+}
+
+awaitable<void> orchestrate_posts(Run& run) {
+  const Options& o = run.opt;
+  {
+    HttpConnection conn(co_await net::this_coro::executor, run.ep);
+    for (const auto& [role, login] : o.participants) {
+      if (run.slots.count(login)) continue;
+      auto s = co_await sign_in(run, conn, login);
+      if (!s) co_return;
+      Run::SessionSlot slot;
+      slot.login = login;
+      slot.session = *s;
+      run.slots[login] = slot;
+    }
+    conn.close();
+  }
+  const auto started = Clock::now();
+  const auto until = started + std::chrono::milliseconds(static_cast<std::int64_t>(o.duration_s * 1000));
+  std::cout << fmt::format("drill load: {} posters posting (posts only)\n", o.posters) << std::flush;
+  for (int i = 0; i < o.posters; ++i) {
+    const auto& login = o.participants[static_cast<std::size_t>(i) % o.participants.size()].second;
+    ++run.posters_running;
+    net::co_spawn(net::make_strand(run.ioc), run_crash_poster(run, i, run.slots.at(login), until), net::detached);
+  }
+  struct stat st{};
+  while (run.posters_running > 0) {
+    if (!o.stop_file.empty() && ::stat(o.stop_file.c_str(), &st) == 0) run.stop_posting = true;
+    co_await sleep_for(20ms);
+  }
+  run.load_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  std::map<std::string, int> errors;
+  Percentiles actions;
+  {
+    std::lock_guard lock(run.stats.mutex);
+    errors = run.stats.errors;
+    actions = percentiles(run.stats.action_ms);
+  }
+  std::cout << fmt::format("drill load (posts only): {} posters, {:.1f} s: {} acknowledged, {} sessions renewed\n",
+                           o.posters, run.load_seconds, run.acks, run.resignins)
+            << fmt::format("  failed: {} connection errors, {} answered 5xx ({} of them not a JSON error), "
+                           "{} other 4xx, {} 200 without a seq; longest failed request {:.0f} ms\n",
+                           run.connection_errors, run.refused_5xx, run.not_json_5xx, run.other_4xx,
+                           run.ack_without_seq, run.max_failed_ms)
+            << fmt::format("  POST actions acknowledged: p50 {:.1f} ms, p99 {:.1f} ms, max {:.1f} ms\n", actions.p50,
+                           actions.p99, actions.max);
+  for (const auto& [what, n] : errors) std::cout << fmt::format("    {} × {}\n", n, what);
+  std::cout << std::flush;
+  if (run.other_4xx || run.ack_without_seq || run.not_json_5xx) run.exit_code = 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -1027,7 +1214,24 @@ int main(int argc, char** argv) {
     return 2;
   }
   Run run{opt, ioc, results.begin()->endpoint()};
-  net::co_spawn(ioc, orchestrate(run), [&run](std::exception_ptr e) {
+  if (opt.posts_only) {
+    if (opt.threads != 1) usage("--posts-only runs one thread");
+    run.acks_fd = ::open(opt.acks.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (run.acks_fd < 0) usage("cannot open " + opt.acks);
+  }
+  auto main_task = [&run]() -> awaitable<void> {
+    if (run.opt.posts_only) {
+      co_await orchestrate_posts(run);
+      if (!run.setup_failure.empty()) {
+        std::cout << "  SETUP FAILED: " << run.setup_failure << "\n";
+        run.exit_code = 2;
+      }
+      run.sampling = false;
+    } else {
+      co_await orchestrate(run);
+    }
+  };
+  net::co_spawn(ioc, main_task(), [&run](std::exception_ptr e) {
     if (!e) return;
     try {
       std::rethrow_exception(e);

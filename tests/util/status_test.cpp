@@ -22,6 +22,9 @@ TEST(Status, OneTableMapsKindsToExitCodesAndHttpStatuses) {
   EXPECT_EQ(exit_code_for(ErrorKind::kBadInput), 2);
   EXPECT_EQ(exit_code_for(ErrorKind::kNotFound), 2);
   EXPECT_EQ(exit_code_for(ErrorKind::kIo), 3);
+  EXPECT_EQ(exit_code_for(ErrorKind::kFull), 3);
+  EXPECT_EQ(http_status_for(ErrorKind::kFull), 507);
+  EXPECT_STREQ(error_code_name(ErrorKind::kFull), "storage_full");
   EXPECT_EQ(exit_code_for(ErrorKind::kInternal), 1);
   EXPECT_EQ(http_status_for(ErrorKind::kBadInput), 422);
   EXPECT_EQ(http_status_for(ErrorKind::kNotFound), 404);

@@ -27,6 +27,8 @@ Status in_file(const Status& s, const std::string& file, const std::string& fiel
       return Status::not_found(s.message(), where);
     case ErrorKind::kIo:
       return Status::io_error(s.message(), where);
+    case ErrorKind::kFull:
+      return Status::storage_full(s.message(), where);
     case ErrorKind::kConflict:
       return Status::conflict(s.message(), where);
     case ErrorKind::kInternal:

@@ -117,7 +117,7 @@ Status pg_error(PGconn* conn, const PGresult* result, const std::string& name) {
         fmt::format("database is busy (another kunren process is writing); try again ({}: {})", name, message));
   }
   if (code == "53100")
-    return Status::io_error(fmt::format("{}: the database server's disk is full ({})", name, message));
+    return Status::storage_full(fmt::format("{}: the database server's disk is full ({})", name, message));
   if (code.rfind("08", 0) == 0) return Status::io_error(fmt::format("lost the connection to {}: {}", name, message));
   return Status::io_error(fmt::format("{}: {}", name, message));
 }

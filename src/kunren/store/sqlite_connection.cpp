@@ -28,7 +28,7 @@ Status sqlite_error(sqlite3* db, int rc, const std::string& name) {
     case SQLITE_CONSTRAINT:
       return Status::conflict(message);
     case SQLITE_FULL:
-      return Status::io_error(fmt::format("{}: the disk is full ({})", name, message));
+      return Status::storage_full(fmt::format("{}: the disk is full ({})", name, message));
     case SQLITE_NOTADB:
       return Status::io_error(fmt::format("{} is not a SQLite database", name));
     case SQLITE_READONLY:

@@ -30,6 +30,7 @@ int exit_code_for(ErrorKind kind) {
     case ErrorKind::kBadInput: return 2;
     case ErrorKind::kNotFound: return 2;
     case ErrorKind::kIo: return 3;
+    case ErrorKind::kFull: return 3;
     case ErrorKind::kConflict: return 4;
     case ErrorKind::kInternal: return 1;
   }
@@ -42,6 +43,7 @@ int http_status_for(ErrorKind kind) {
     case ErrorKind::kBadInput: return 422;
     case ErrorKind::kNotFound: return 404;
     case ErrorKind::kIo: return 500;
+    case ErrorKind::kFull: return 507;  // Insufficient Storage: the request may succeed once space is freed
     case ErrorKind::kConflict: return 409;
     case ErrorKind::kInternal: return 500;
   }
@@ -54,6 +56,7 @@ const char* error_code_name(ErrorKind kind) {
     case ErrorKind::kBadInput: return "bad_input";
     case ErrorKind::kNotFound: return "not_found";
     case ErrorKind::kIo: return "io_error";
+    case ErrorKind::kFull: return "storage_full";
     case ErrorKind::kConflict: return "conflict";
     case ErrorKind::kInternal: return "internal";
   }

@@ -23,6 +23,7 @@ enum class ErrorKind {
   kBadInput,   // a file or argument the user gave is wrong (exit 2, HTTP 400/422)
   kNotFound,   // a named thing does not exist (exit 2, HTTP 404)
   kIo,         // the system could not read or write (exit 3, HTTP 500)
+  kFull,       // the disk holding the data is full: nothing was written (exit 3, HTTP 507)
   kConflict,   // the state does not allow it (exit 4, HTTP 409)
   kInternal,   // a bug (exit 1, HTTP 500)
 };
@@ -54,6 +55,9 @@ class Status {
   }
   static Status io_error(std::string message, Location where = {}) {
     return {ErrorKind::kIo, std::move(message), std::move(where)};
+  }
+  static Status storage_full(std::string message, Location where = {}) {
+    return {ErrorKind::kFull, std::move(message), std::move(where)};
   }
   static Status conflict(std::string message, Location where = {}) {
     return {ErrorKind::kConflict, std::move(message), std::move(where)};
