@@ -205,6 +205,19 @@ TEST_F(SignIn, WrongPasswordAndUnknownLoginGetTheSameMessage) {
   EXPECT_EQ(audit("auth.sign_in_failed").size(), 3u);
 }
 
+// Unknown logins must cost what a real check costs: the fixed dummy hash has
+// the parameters hash_password uses today (else a change of parameters would
+// make unknown logins measurably faster or slower than real ones).
+TEST(DummyHash, HasTheParametersOfNewPasswordHashes) {
+  const std::string& dummy = Authenticator::dummy_hash();
+  EXPECT_FALSE(util::password_needs_rehash(dummy)) << dummy;
+  const std::string real = util::hash_password("any password at all").value();
+  // "$argon2id$v=19$m=…,t=…,p=…$": everything before the salt is the same.
+  auto params = [](const std::string& h) { return h.substr(0, h.find('$', h.find("$m=") + 1)); };
+  EXPECT_EQ(params(dummy), params(real));
+  EXPECT_FALSE(util::verify_password("", dummy));
+}
+
 TEST_F(SignIn, DisabledUserIsRefusedEvenWithTheRightPassword) {
   add_user("carol", /*disabled=*/true);
   auto right = attempt("carol", k_password, t0);

@@ -939,6 +939,28 @@ TEST_P(StoreConformance, LatestRevisionsAreTheSubmittedOnesByDefaultAndSkipNewer
   EXPECT_EQ(d[1].no, 1);
 }
 
+TEST_P(StoreConformance, SubmissionMarkChangesWithEverySubmittedRevisionAndOnlyThen) {
+  mini_world(3);
+  EXPECT_EQ(got(s().submission_mark("c")), SubmissionMark{});
+  append({rev(org_id(0), {{"Q1", 1, {}}}), rev(org_id(1), {{"Q1", 2, {}}}, RevisionState::kDraft)});
+  const SubmissionMark one = got(s().submission_mark("c"));
+  EXPECT_EQ(one.count, 1);
+  auto latest = got(s().latest_revisions("c"));
+  ASSERT_EQ(latest.size(), 1u);
+  EXPECT_EQ(one.max_id, latest[0].id);
+  EXPECT_EQ(one.id_sum, latest[0].id);
+  // A draft leaves the submitted revisions, and so the mark, as they were.
+  append({rev(org_id(2), {{"Q1", 3, {}}}, RevisionState::kDraft)});
+  EXPECT_EQ(got(s().submission_mark("c")), one);
+  // A new submission of the same organisation changes it (the latest set moved).
+  append({rev(org_id(0), {{"Q1", 2, {}}})});
+  const SubmissionMark two = got(s().submission_mark("c"));
+  EXPECT_EQ(two.count, 2);
+  EXPECT_GT(two.max_id, one.max_id);
+  EXPECT_EQ(two.id_sum, one.max_id + two.max_id);
+  EXPECT_TRUE(fails_with(s().submission_mark("no-such-campaign").status(), ErrorKind::kNotFound, "no-such-campaign"));
+}
+
 TEST_P(StoreConformance, LatestRevisionsAreOrderedByOrganisation) {
   std::vector<std::string> ids = {"zeta", "Alpha", "beta", "10", "9"};
   std::vector<OrgRecord> orgs;

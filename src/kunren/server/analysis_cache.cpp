@@ -65,12 +65,12 @@ AnalysisCache& AnalysisCache::instance() {
 
 Result<AnalysisCache::Fingerprint> AnalysisCache::fingerprint_of(store::Store& db,
                                                                  const store::CampaignRecord& campaign) {
-  store::LatestQuery q;
-  q.state = store::RevisionState::kSubmitted;
-  q.with_answers = false;
-  auto latest = db.latest_revisions(campaign.id, q);
-  if (!latest) return latest.status();
+  // One indexed aggregate instead of every latest revision: revisions are
+  // append-only, so an unchanged mark means unchanged answers.
+  auto mark = db.submission_mark(campaign.id);
+  if (!mark) return mark.status();
   Fingerprint f;
+  f.submissions = *mark;
   f.checklist = campaign.checklist_id + '\n' + campaign.checklist_version;
   // The publication settings (TLP, word list, excluded quotes) change what
   // is published as much as a new submission does.
@@ -78,13 +78,6 @@ Result<AnalysisCache::Fingerprint> AnalysisCache::fingerprint_of(store::Store& d
   if (!settings) return settings.status();
   f.publication = settings->no;
   f.min_group = campaign.min_group;
-  f.revisions.reserve(latest->size());
-  Fnv times;
-  for (const auto& rev : *latest) {
-    f.revisions.push_back(rev.id);
-    times.bytes(rev.created_at);
-  }
-  f.times = times.h;
   return f;
 }
 
@@ -146,14 +139,15 @@ Result<std::shared_ptr<AnalysisCache::Entry>> AnalysisCache::entry(store::Store&
   tag.bytes(campaign.id);
   tag.bytes(before->checklist);
   tag.bytes(lang);
-  for (std::int64_t id : before->revisions) tag.number(static_cast<std::uint64_t>(id));
-  tag.number(before->times);
+  tag.number(static_cast<std::uint64_t>(before->submissions.count));
+  tag.number(static_cast<std::uint64_t>(before->submissions.max_id));
+  tag.number(static_cast<std::uint64_t>(before->submissions.id_sum));
   tag.number(static_cast<std::uint64_t>(before->publication));
   tag.number(static_cast<std::uint64_t>(before->min_group));
   e->etag = fmt::format("\"a{:016x}\"", tag.h);
   e->key = std::move(key);
   e->fingerprint = std::move(before).value();
-  e->bytes = estimated_bytes(*e->analysis) + e->key.size() + e->fingerprint.revisions.size() * sizeof(std::int64_t);
+  e->bytes = estimated_bytes(*e->analysis) + e->key.size();
 
   std::lock_guard lock(m_mutex);
   if (auto it = m_by_key.find(e->key); it != m_by_key.end()) drop_locked(it->second);

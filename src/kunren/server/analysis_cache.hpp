@@ -8,18 +8,19 @@
 // for the in-process fake also the Store object, since every "memory:" is
 // another database), the campaign, the language, the campaign's checklist
 // (id and version: a database never stores two contents under one id and
-// version), the revision of its publication settings, k, and the set of
-// latest submitted revisions (their ids and times — revisions are
-// immutable, so the same revisions mean the same answers; an
-// organisation's pseudonym never changes either). Not in the key: the names
-// the redaction takes from organisations, users and contact trees, which
-// are too many to fingerprint on every call; so an entry is also recomputed
-// once it is older than a minute, and a new name is redacted within that. That set is read on every
-// call with LatestQuery{with_answers = false} (revision rows only, no
-// answers), so a submission made through any Store, in this process or in
-// another one on the same database, is seen by the next call: there is
-// nothing to invalidate by hand. Only a miss reads the answers, parses the
-// checklist (itself cached by content hash) and runs the analysis; a result
+// version), the revision of its publication settings, k, and the
+// campaign's submissions, as a store::SubmissionMark (the number, largest id
+// and id sum of its submitted revisions — revisions are immutable and
+// append-only, so the same mark means the same latest revisions and the same
+// answers; an organisation's pseudonym never changes either). Not in the
+// key: the names the redaction takes from organisations, users and contact
+// trees, which are too many to fingerprint on every call; so an entry is
+// also recomputed once it is older than a minute, and a new name is redacted
+// within that. The mark is one indexed aggregate read on every call, so a
+// submission made through any Store, in this process or in another one on
+// the same database, is seen by the next call: there is nothing to
+// invalidate by hand. Only a miss reads the answers, parses the checklist
+// (itself cached by content hash) and runs the analysis; a result
 // whose state moved while it was computed is returned but not kept.
 //
 // The entries live in a small LRU (by campaign and language): at most
@@ -92,8 +93,7 @@ class AnalysisCache {
   // What the analysis was computed from (besides the key).
   struct Fingerprint {
     std::string checklist;                // id '\n' version
-    std::vector<std::int64_t> revisions;  // latest submitted revision ids, by org
-    std::uint64_t times = 0;              // hash of their creation times
+    store::SubmissionMark submissions;    // changes with every submitted revision
     int publication = 0;                  // revision of the publication settings
     int min_group = 0;                    // k
     bool operator==(const Fingerprint&) const = default;

@@ -231,11 +231,14 @@ const char* to_string(SignInCode code) {
   return "?";
 }
 
+const std::string& Authenticator::dummy_hash() {
+  static const std::string hash =
+      "$argon2id$v=19$m=65536,t=2,p=1$dF0uNeRnYIgvFRuMqDGiZw$6xDDS2ivkYyDwky7QMygdW3eHsKGoSR+J5SeR3kQ9Sc";
+  return hash;
+}
+
 Result<std::unique_ptr<Authenticator>> Authenticator::create(SessionManager& sessions, AuthOptions options) {
-  // A random dummy password: nobody can sign in with it, whatever happens.
-  auto hash = util::hash_password(random_token());
-  if (!hash) return hash.status();
-  return std::unique_ptr<Authenticator>(new Authenticator(sessions, std::move(options), std::move(hash).value()));
+  return std::unique_ptr<Authenticator>(new Authenticator(sessions, std::move(options), dummy_hash()));
 }
 
 Authenticator::Authenticator(SessionManager& sessions, AuthOptions options, std::string dummy_hash)

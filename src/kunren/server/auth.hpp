@@ -13,8 +13,8 @@
 // guessing per account and per client address, audits every attempt
 // ("auth.sign_in", "auth.sign_in_failed", "auth.throttled"; never the
 // password) and creates the session. An unknown login is checked against a
-// dummy hash made once at start-up, so it takes as long as a wrong password
-// and gets the same message: responses do not reveal which logins exist.
+// dummy hash (dummy_hash()), so it takes as long as a wrong password and
+// gets the same message: responses do not reveal which logins exist.
 //
 // Time is always passed in (`now`), so tests need no sleeps; the server
 // passes Clock::now().
@@ -165,9 +165,15 @@ inline constexpr const char* k_invalid_credentials_message = "the login or the p
 
 class Authenticator {
  public:
-  // Hashes the dummy password used for unknown logins (~0.1 s). Io if the
-  // memory for argon2id cannot be had. `sessions` must outlive the result.
+  // `sessions` must outlive the result. Never fails today (kept a Result for
+  // the day creating one needs resources).
   static Result<std::unique_ptr<Authenticator>> create(SessionManager& sessions, AuthOptions options = {});
+  // The argon2id hash unknown logins are checked against: made once with the
+  // parameters of util::hash_password from a random password that was then
+  // thrown away, and fixed here, so that starting the server does not spend
+  // a hash (64 MiB and a few hundred milliseconds). It signs nobody in even
+  // if its password were found: a login without a hash is never verified.
+  static const std::string& dummy_hash();
   Authenticator(const Authenticator&) = delete;
   Authenticator& operator=(const Authenticator&) = delete;
 

@@ -319,6 +319,22 @@ class MemoryStore final : public Store {
     return out;
   }
 
+  Result<SubmissionMark> submission_mark(const std::string& campaign) override {
+    if (m_campaigns.count(campaign) == 0) return campaign_not_found(campaign);
+    SubmissionMark mark;
+    for (auto it = m_history.lower_bound({campaign, std::string()}); it != m_history.end() && it->first.first == campaign;
+         ++it) {
+      for (std::size_t pos : it->second) {
+        const Revision& r = m_revisions[pos];
+        if (r.state != RevisionState::kSubmitted) continue;
+        ++mark.count;
+        mark.max_id = std::max(mark.max_id, r.id);
+        mark.id_sum += r.id;
+      }
+    }
+    return mark;
+  }
+
   Result<std::vector<Revision>> revision_history(const std::string& campaign, const std::string& org) override {
     if (m_campaigns.count(campaign) == 0) return campaign_not_found(campaign);
     if (m_orgs.count(org) == 0) return org_not_found(org);

@@ -759,6 +759,26 @@ Result<std::vector<Revision>> SqlStore::revision_history(const std::string& camp
   return out;
 }
 
+Result<SubmissionMark> SqlStore::submission_mark(const std::string& campaign) {
+  sql::Transaction tx(*m_db);
+  KUNREN_RETURN_IF_ERROR(tx.begin_read());
+  auto found = find_campaign(campaign, Lock::kNone);
+  if (!found) return found.status();
+  if (!*found) return campaign_not_found(campaign);
+  SubmissionMark mark;
+  KUNREN_RETURN_IF_ERROR(m_db->query(
+      "SELECT COUNT(*), COALESCE(MAX(r.id), 0), COALESCE(SUM(r.id), 0) FROM evaluation e "
+      "JOIN revision r ON r.evaluation_id = e.id WHERE e.campaign_id = ? AND r.state = 'submitted'",
+      {campaign}, [&](const sql::Row& row) {
+        mark.count = row.int64(0);
+        mark.max_id = row.int64(1);
+        mark.id_sum = row.int64(2);
+        return Status::ok();
+      }));
+  KUNREN_RETURN_IF_ERROR(tx.commit());
+  return mark;
+}
+
 Result<std::vector<ImportRecord>> SqlStore::list_imports(const std::string& campaign) {
   auto found = find_campaign(campaign, Lock::kNone);
   if (!found) return found.status();

@@ -63,6 +63,7 @@ class SqlStore final : public Store {
                                         const AppendOptions& options) override;
   Result<std::vector<Revision>> latest_revisions(const std::string& campaign, const LatestQuery& query) override;
   Result<std::vector<Revision>> revision_history(const std::string& campaign, const std::string& org) override;
+  Result<SubmissionMark> submission_mark(const std::string& campaign) override;
   Result<std::vector<ImportRecord>> list_imports(const std::string& campaign) override;
   Result<std::optional<ImportRecord>> find_import(const std::string& campaign, const std::string& sha256) override;
 

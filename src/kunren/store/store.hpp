@@ -359,6 +359,19 @@ struct LatestQuery {
   bool with_answers = true;
 };
 
+// A cheap mark of a campaign's submissions: the number of its submitted
+// revisions, the largest of their ids and the sum of their ids. Revisions
+// are append-only and their state never changes, so the set of latest
+// submitted revisions can only change when a submitted revision is added —
+// which changes the mark. Caches (server/analysis_cache) compare marks
+// instead of reading every latest revision.
+struct SubmissionMark {
+  std::int64_t count = 0;
+  std::int64_t max_id = 0;
+  std::int64_t id_sum = 0;
+  bool operator==(const SubmissionMark&) const = default;
+};
+
 // --- the interface ---------------------------------------------------------------
 
 class Store {
@@ -426,6 +439,9 @@ class Store {
   virtual Result<std::vector<Revision>> latest_revisions(const std::string& campaign, const LatestQuery& query = {}) = 0;
   // Every revision of one organisation in a campaign, by no.
   virtual Result<std::vector<Revision>> revision_history(const std::string& campaign, const std::string& org) = 0;
+  // The campaign's SubmissionMark, in one indexed aggregate. NotFound for an
+  // unknown campaign.
+  virtual Result<SubmissionMark> submission_mark(const std::string& campaign) = 0;
   virtual Result<std::vector<ImportRecord>> list_imports(const std::string& campaign) = 0;  // by id
   // The import of these exact bytes into this campaign, if there was one.
   virtual Result<std::optional<ImportRecord>> find_import(const std::string& campaign, const std::string& sha256) = 0;

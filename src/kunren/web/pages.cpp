@@ -1,5 +1,7 @@
 #include <kunren/web/pages.hpp>
 
+#include <future>
+
 #include <fmt/format.h>
 
 #include <kunren/server/authorize.hpp>
@@ -210,8 +212,14 @@ std::optional<HttpResponse> refuse_page_unless(const HttpRequest& r, const Calle
 }
 
 Status check_web_assets() {
-  KUNREN_RETURN_IF_ERROR(check_templates());
-  KUNREN_RETURN_IF_ERROR(check_strings());
+  // The two checks are independent and each takes tens of milliseconds
+  // (yaml-cpp reading the texts, kainjow parsing every template): side by
+  // side, start-up waits for the longer one only.
+  auto templates = std::async(std::launch::async, check_templates);
+  Status strings = check_strings();
+  Status parsed = templates.get();
+  KUNREN_RETURN_IF_ERROR(parsed);
+  KUNREN_RETURN_IF_ERROR(strings);
   for (const char* required : {"app.css", "app.js"}) {
     if (!static_asset(required)) return Status::internal(fmt::format("web/static/{} is not embedded", required));
   }
