@@ -71,7 +71,7 @@ class ApiServerTest : public ::testing::Test {
       context.exercises = default_drills.get();
     }
     web::add_all_routes(router, context);
-    ServerOptions so;
+    ServerOptions so = server_options;
     so.port = 0;
     so.threads = 2;
     server = std::make_unique<HttpServer>(so, router);
@@ -98,6 +98,7 @@ class ApiServerTest : public ::testing::Test {
   exercise::FakeClock drill_clock;
   std::unique_ptr<exercise::ExerciseRegistry> default_drills;
   ApiContext context;
+  ServerOptions server_options;  // limits and timeouts a fixture may set before serve() (port and threads are its own)
   Router router;
   std::unique_ptr<HttpServer> server;
   std::thread runner;

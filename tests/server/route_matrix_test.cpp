@@ -32,22 +32,27 @@
 namespace kunren::server {
 namespace {
 
-const std::vector<std::string> k_who = {"anon", "admin", "coco", "eva", "eve", "fac", "par", "obs"};
+const std::vector<std::string> k_who = {"anon", "admin", "coco", "cox", "eva", "eve", "fac", "par", "obs"};
 
 struct Expect {
   std::map<std::string, char> outcome;  // by k_who
   bool stream = false;                  // an event stream: read the status line only
 };
 
-// "anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R"
+// "anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R"; "cox" (a
+// coordinator who does not coordinate campaign "c") gets what coco gets
+// unless the spec names it.
 Expect row(const std::string& spec, bool stream = false) {
   Expect e;
   e.stream = stream;
   std::istringstream in(spec);
   std::string part;
   while (in >> part) e.outcome[part.substr(0, part.find(':'))] = part.back();
+  if (!e.outcome.count("cox") && e.outcome.count("coco")) e.outcome["cox"] = e.outcome["coco"];
   return e;
 }
+// A route of campaign "c" for its coordinators: coco yes, cox no.
+Expect campaign_row(std::string spec, bool stream = false) { return row(spec + " cox:R", stream); }
 
 // Shorthands for common rows.
 const std::string k_public = "anon:P admin:P coco:P eva:P eve:P fac:P par:P obs:P";
@@ -69,7 +74,7 @@ const std::map<std::string, Expect>& matrix() {
       {"session.change_password", row(k_signed_in)},
       {"campaign.list", row(k_signed_in)},  // filtered per user: an empty list is not a refusal
       // An open campaign: live results for its coordinators only.
-      {"campaign.results", row(k_coordinator)},
+      {"campaign.results", campaign_row(k_coordinator)},
       {"evaluation.get", row(k_own_evaluator)},
       {"evaluation.save_draft", row(k_own_evaluator)},
       {"evaluation.submit", row(k_own_evaluator)},
@@ -79,22 +84,22 @@ const std::map<std::string, Expect>& matrix() {
       {"page.account", row(k_signed_in)},
       {"page.campaigns", row("anon:U admin:R coco:A eva:A eve:A fac:R par:R obs:A")},
       // The coordinator's campaign routes.
-      {"campaign.set_state", row(k_coordinator)},
-      {"campaign.status", row(k_coordinator)},
-      {"campaign.report", row(k_coordinator)},  // open: no published report for anyone else yet
-      {"campaign.events", row(k_coordinator, true)},
+      {"campaign.set_state", campaign_row(k_coordinator)},
+      {"campaign.status", campaign_row(k_coordinator)},
+      {"campaign.report", campaign_row(k_coordinator)},  // open: no published report for anyone else yet
+      {"campaign.events", campaign_row(k_coordinator, true)},
       // Evaluators are sent on to their own organisation's evaluation.
-      {"page.campaign", row("anon:U admin:R coco:A eva:A eve:A fac:R par:R obs:R")},
-      {"page.campaign_live", row(k_coordinator)},
+      {"page.campaign", campaign_row("anon:U admin:R coco:A eva:A eve:A fac:R par:R obs:R")},
+      {"page.campaign_live", campaign_row(k_coordinator)},
       // Before publication, those who will see the results get a page saying
       // when (no data); the coordinators see them live.
-      {"page.results", row("anon:U admin:R coco:A eva:A eve:A fac:R par:R obs:A")},
+      {"page.results", campaign_row("anon:U admin:R coco:A eva:A eve:A fac:R par:R obs:A")},
       // Submitted revisions: the organisation's own evaluators and the coordinators.
-      {"evaluation.revisions", row("anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R")},
-      {"evaluation.revision", row("anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R")},
-      {"page.evaluation", row("anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R")},  // read-only for coordinators
-      {"page.evaluation_history", row("anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R")},
-      {"page.evaluation_print", row("anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R")},
+      {"evaluation.revisions", campaign_row("anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R")},
+      {"evaluation.revision", campaign_row("anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R")},
+      {"page.evaluation", campaign_row("anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R")},  // read-only for coordinators
+      {"page.evaluation_history", campaign_row("anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R")},
+      {"page.evaluation_print", campaign_row("anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R")},
       // Administration.
       {"admin.users.list", row(k_admin_only)},
       {"admin.users.create", row(k_admin_only)},
@@ -158,23 +163,23 @@ const std::map<std::string, Expect>& matrix() {
       // Offline packages of campaign "c": its coordinators and the admins
       // (who register the organisations' keys); the matrix's JSON body is
       // answered 415 (not a package) once access is granted.
-      {"campaign.packages.upload", row("anon:U admin:A coco:A eva:R eve:R fac:R par:R obs:R")},
-      {"campaign.packages.list", row("anon:U admin:A coco:A eva:R eve:R fac:R par:R obs:R")},
-      {"page.campaign_packages", row("anon:U admin:A coco:A eva:R eve:R fac:R par:R obs:R")},
+      {"campaign.packages.upload", campaign_row("anon:U admin:A coco:A eva:R eve:R fac:R par:R obs:R")},
+      {"campaign.packages.list", campaign_row("anon:U admin:A coco:A eva:R eve:R fac:R par:R obs:R")},
+      {"page.campaign_packages", campaign_row("anon:U admin:A coco:A eva:R eve:R fac:R par:R obs:R")},
       // Publication settings and the review of what campaign "c" publishes
       // (comments as written): its coordinators only, not even admins.
-      {"campaign.publication.get", row("anon:U admin:R coco:A eva:R eve:R fac:R par:R obs:R")},
-      {"campaign.publication.put", row("anon:U admin:R coco:A eva:R eve:R fac:R par:R obs:R")},
-      {"campaign.publication.review", row("anon:U admin:R coco:A eva:R eve:R fac:R par:R obs:R")},
-      {"page.campaign_publish", row("anon:U admin:R coco:A eva:R eve:R fac:R par:R obs:R")},
+      {"campaign.publication.get", campaign_row("anon:U admin:R coco:A eva:R eve:R fac:R par:R obs:R")},
+      {"campaign.publication.put", campaign_row("anon:U admin:R coco:A eva:R eve:R fac:R par:R obs:R")},
+      {"campaign.publication.review", campaign_row("anon:U admin:R coco:A eva:R eve:R fac:R par:R obs:R")},
+      {"page.campaign_publish", campaign_row("anon:U admin:R coco:A eva:R eve:R fac:R par:R obs:R")},
       // Breakdowns of campaign "c" (open): pooled results, so its
       // coordinators only until it is published; the peer comparison and the
       // answers across campaigns of org-a: its own evaluator (for campaigns
       // whose submissions it may see) and the coordinators.
-      {"campaign.segments", row(k_coordinator)},
-      {"campaign.crosstab", row(k_coordinator)},
-      {"campaign.peer", row(k_coordinator)},
-      {"org.campaigns", row("anon:U admin:R coco:A eva:A eve:R fac:R par:R obs:R")},
+      {"campaign.segments", campaign_row(k_coordinator)},
+      {"campaign.crosstab", campaign_row(k_coordinator)},
+      {"campaign.peer", campaign_row(k_coordinator)},
+      {"org.campaigns", row("anon:U admin:R coco:A cox:R eva:A eve:R fac:R par:R obs:R")},
   };
   return k;
 }
@@ -198,6 +203,9 @@ class RouteMatrix : public CampaignApiTest {
     add_user("fac", store::Role::kFacilitator, {"org-a"});
     add_user("par", store::Role::kParticipant, {"org-a"});
     add_user("obs", store::Role::kObserver, {"org-a"});
+    // A coordinator, but not of campaign "c" (which names coco alone).
+    add_user("cox", store::Role::kCoordinator, {});
+    ASSERT_TRUE(db->set_campaign_coordinators("c", {"coco"}, store::Actor{"test"}).is_ok());
     // A drill with the same id as the campaign ("c", filled into every URL):
     // org-a's, with par playing production. fac runs it, obs watches it, eva
     // (org-a's evaluator) may read its record afterwards.
@@ -214,15 +222,17 @@ class RouteMatrix : public CampaignApiTest {
     drill.participants = {{"par", "production"}};
     ASSERT_TRUE(db->create_exercise(drill, store::Actor{"test"}).is_ok());
     for (const auto& [who, login] : std::map<std::string, std::string>{
-             {"admin", "root"}, {"coco", "coco"}, {"eva", "eva"}, {"eve", "eve"}, {"fac", "fac"}, {"par", "par"}, {"obs", "obs"}}) {
+             {"admin", "root"}, {"coco", "coco"}, {"cox", "cox"}, {"eva", "eva"}, {"eve", "eve"}, {"fac", "fac"}, {"par", "par"}, {"obs", "obs"}}) {
       sessions[who] = sign_in(login);
     }
   }
 
-  // The status of one request, and the Location of a redirect.
-  std::pair<int, std::string> ask(const std::string& who, const Route& route, bool stream) {
+  // The status of one request, and the Location of a redirect (and the
+  // body in `body`, if given).
+  std::pair<int, std::string> ask(const std::string& who, const Route& route, bool stream, std::string* text = nullptr,
+                                  const std::string& target = {}) {
     const bool mutating = route.method != "GET" && route.method != "HEAD";
-    std::string req = route.method + " " + fill(route.pattern) + " HTTP/1.1\r\nHost: x\r\n";
+    std::string req = route.method + " " + (target.empty() ? fill(route.pattern) : target) + " HTTP/1.1\r\nHost: x\r\n";
     if (who != "anon") {
       req += "Cookie: kunren_session=" + sessions[who].cookie + "\r\n";
       if (mutating) req += "X-CSRF-Token: " + sessions[who].csrf + "\r\n";
@@ -240,6 +250,7 @@ class RouteMatrix : public CampaignApiTest {
     }
     ::close(fd);
     Answer a = parse(head);
+    if (text) *text = a.text;
     std::string location;
     if (auto p = a.head.find("\r\nLocation: "); p != std::string::npos) {
       location = a.head.substr(p + 12, a.head.find("\r\n", p + 12) - p - 12);
@@ -299,6 +310,61 @@ TEST_F(RouteMatrix, EveryRouteHasARowAndEveryRoleGetsWhatTheRowSays) {
     }
   }
   for (const auto& [name, e] : matrix()) EXPECT_TRUE(seen.count(name)) << "row for a route that does not exist: " << name;
+}
+
+// Organisation A's raw answers — an evaluation comment, a preparedness
+// record, and their revisions — placed where every route could show them;
+// then every GET route asked by everyone who is not of org-a and does not
+// coordinate campaign "c" (admin, eve of org-b, cox, anonymous), with the
+// URL naming org-a and, for organisation routes, org-b too: no body may hold
+// them. Org-a's own evaluator sees them (the control: they are reachable).
+TEST_F(RouteMatrix, NobodyOutsideTheOrganisationEverGetsItsRawAnswers) {
+  const std::string k_comment = "KANARI-comment-of-org-a";
+  const std::string k_contact = "KANARI-contact-of-org-a";
+  Signed eva = sessions["eva"];
+  ASSERT_EQ(call(eva, "PUT", "/api/v1/campaigns/c/evaluations/org-a",
+                 R"({"answers":[{"item":"Q1","choice":1,"comment":")" + k_comment + R"("}]})")
+                .status,
+            200);
+  ASSERT_EQ(call(eva, "POST", "/api/v1/campaigns/c/evaluations/org-a/submit", R"({"leave_unanswered":true})").status,
+            200);
+  const nlohmann::json tree = {
+      {"stale_after_days", 180},
+      {"entries",
+       {{{"id", "plant-manager"},
+         {"name", k_contact},
+         {"channels", {{{"kind", "mobile"}, {"value", "090-0000-0001"}}}},
+         {"escalation", 1},
+         {"last_confirmed", "2026-01-01"}}}}};
+  Answer saved = call(eva, "PUT", "/api/v1/orgs/org-a/prepare/contact-tree",
+                      nlohmann::json{{"base_no", 0}, {"document", tree}}.dump());
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  // The control: org-a's evaluator finds both.
+  EXPECT_NE(call(eva, "GET", "/api/v1/campaigns/c/evaluations/org-a").text.find(k_comment), std::string::npos);
+  EXPECT_NE(call(eva, "GET", "/api/v1/orgs/org-a/prepare/contact-tree").text.find(k_contact), std::string::npos);
+
+  int asked = 0;
+  for (const Route& route : router.routes()) {
+    if (route.method != "GET") continue;
+    if (matrix().count(route.name) && matrix().at(route.name).stream) continue;  // no body to read
+    std::vector<std::string> targets = {fill(route.pattern)};
+    if (route.pattern.find("{org}") != std::string::npos) {
+      std::string other = route.pattern;
+      other.replace(other.find("{org}"), 5, "org-b");
+      targets.push_back(fill(other));
+    }
+    for (const char* who : {"anon", "admin", "eve", "cox"}) {
+      for (const std::string& target : targets) {
+        SCOPED_TRACE(std::string(who) + " GET " + target + " (" + route.name + ")");
+        std::string body;
+        ask(who, route, false, &body, target);
+        EXPECT_EQ(body.find(k_comment), std::string::npos);
+        EXPECT_EQ(body.find(k_contact), std::string::npos);
+        ++asked;
+      }
+    }
+  }
+  EXPECT_GT(asked, 200);
 }
 
 TEST_F(RouteMatrix, EveryRefusalIsInTheAuditLog) {

@@ -351,7 +351,12 @@ Result<Package> read_package(std::string_view bytes, const std::string& filename
   // The format first: a bundle or an analysis given by mistake is named as such.
   if (!j.contains("format")) return bad(filename, "format", "'format' is missing; not a Kunren package");
   if (!j["format"].is_string() || j["format"] != k_package_format)
-    return bad(filename, "format", fmt::format("format is {}; expected \"{}\"", j["format"].dump(), k_package_format));
+    // Printed only when it is a string: dumping an arbitrary value recurses
+    // once per level of nesting, and a hostile file can nest very deep.
+    return bad(filename, "format",
+               fmt::format("format is {}; expected \"{}\"",
+                           j["format"].is_string() ? j["format"].dump() : "a " + std::string(j["format"].type_name()),
+                           k_package_format));
   KUNREN_RETURN_IF_ERROR(check_keys(j, filename, "", {"format", "manifest", "signature", "files"}));
 
   Package p;

@@ -49,14 +49,57 @@ std::optional<Session> current_session(ApiContext& c, const HttpRequest& r) {
   return c.sessions.find(id, Clock::now());
 }
 
+std::optional<HttpResponse> refuse_cross_site(const HttpRequest& r) {
+  const std::string_view site = r.header("sec-fetch-site");
+  if (site == "cross-site" || site == "same-site") {
+    return HttpResponse::error(403, "csrf", "a request from another site may not change anything here",
+                               "Sec-Fetch-Site");
+  }
+  if (r.header("origin") == "null") {
+    return HttpResponse::error(403, "csrf", "a request from an opaque origin may not change anything here", "Origin");
+  }
+  return std::nullopt;
+}
+
 HttpResponse not_signed_in() {
   return HttpResponse::error(401, "not_signed_in", "sign in first (POST /api/v1/session)");
+}
+
+std::size_t json_depth(std::string_view text) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char ch : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (ch == '\\') {
+        escaped = true;
+      } else if (ch == '"') {
+        in_string = false;
+      }
+    } else if (ch == '"') {
+      in_string = true;
+    } else if (ch == '[' || ch == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((ch == ']' || ch == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
 }
 
 std::variant<json, HttpResponse> json_body(const HttpRequest& r) {
   const std::string_view type = r.header("content-type");
   if (type.substr(0, 16) != "application/json") {
     return HttpResponse::error(415, "unsupported_media_type", "send the body as application/json", "Content-Type");
+  }
+  // Copying or printing a JSON value recurses once per level: a body nested
+  // a few hundred thousand levels deep (it fits in 1 MiB) would overflow an
+  // I/O thread's stack in any handler that copies part of it. No request of
+  // the API comes near this depth.
+  if (json_depth(r.body) > k_max_json_depth) {
+    return HttpResponse::error(400, "bad_json",
+                               fmt::format("the body is nested deeper than {} levels", k_max_json_depth));
   }
   json body = json::parse(r.body, nullptr, false);
   if (body.is_discarded()) return HttpResponse::error(400, "bad_json", "the body is not valid JSON");
@@ -67,6 +110,9 @@ std::variant<json, HttpResponse> json_body(const HttpRequest& r) {
 namespace {
 
 HttpResponse sign_in(ApiContext& c, const HttpRequest& r) {
+  // Signing a browser in to the attacker's account (login CSRF) is refused
+  // like any other cross-site change.
+  if (auto refusal = refuse_cross_site(r)) return *refusal;
   auto parsed = json_body(r);
   if (auto* refusal = std::get_if<HttpResponse>(&parsed)) return *refusal;
   const json& body = std::get<json>(parsed);
@@ -124,9 +170,16 @@ std::variant<Caller, HttpResponse> caller(ApiContext& c, const HttpRequest& r, b
   if (changes_state && !SessionManager::csrf_ok(*session, r.header("x-csrf-token"))) {
     return HttpResponse::error(403, "csrf", "the X-CSRF-Token header is missing or wrong", "X-CSRF-Token");
   }
+  if (changes_state) {
+    if (auto refusal = refuse_cross_site(r)) return *refusal;
+  }
   auto db = thread_store(c.db_url);
   if (!db) return HttpResponse::from_status(db.status());
   auto user = (*db)->get_user(session->login);
+  // A store that cannot answer (database down, disk trouble) says nothing
+  // about the user: refuse this request (5xx), keep the session.
+  if (!user && user.status().kind() != ErrorKind::kNotFound && user.status().kind() != ErrorKind::kBadInput)
+    return HttpResponse::from_status(user.status());
   if (!user || user->disabled) {
     // Removed or disabled since signing in: the session ends here.
     c.sessions.destroy(session->id);

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -49,8 +50,22 @@ std::optional<Session> current_session(ApiContext& c, const HttpRequest& r);
 // refusal written to the audit log.
 std::optional<HttpResponse> refuse_unless(const Caller& who, Action action, const Resource& what);
 
-// A JSON object body (Content-Type application/json), or 415 / 400 / 422.
+// A JSON object body (Content-Type application/json), or 415 / 400 / 422;
+// 400 also for a body nested deeper than k_max_json_depth (a deep value
+// would overflow the stack of a handler that copies it).
+inline constexpr std::size_t k_max_json_depth = 64;
 std::variant<nlohmann::json, HttpResponse> json_body(const HttpRequest& r);
+// The deepest nesting of arrays and objects in JSON text (brackets inside
+// strings do not count); the text need not be valid.
+std::size_t json_depth(std::string_view text);
+
+// Cross-site request refusal, beside the CSRF token (defence in depth, and
+// the only defence for signing in, which has no token yet): 403 "csrf" when
+// the browser says the request comes from another site (Sec-Fetch-Site
+// cross-site or same-site) or from an opaque origin (Origin: null). Origin
+// is not compared with Host: a reverse proxy may rewrite Host. nullopt when
+// neither holds (a client that sends neither header is not refused here).
+std::optional<HttpResponse> refuse_cross_site(const HttpRequest& r);
 
 // Whether `org` has a submitted revision in `campaign`.
 Result<bool> participated(store::Store& db, const std::string& campaign, const std::string& org);

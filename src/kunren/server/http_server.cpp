@@ -62,7 +62,8 @@ constexpr std::chrono::seconds k_stop_write_deadline{2};
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(ServerOptions o, const Router& r) : options(std::move(o)), router(r), acceptor(ioc), signals(ioc) {}
+  Impl(ServerOptions o, const Router& r)
+      : options(std::move(o)), router(r), acceptor(ioc), signals(ioc), accept_pause(ioc) {}
 
   void accept();
   void stop_now();  // on the io_context
@@ -73,6 +74,7 @@ struct HttpServer::Impl {
   net::io_context ioc;
   tcp::acceptor acceptor;
   net::signal_set signals;
+  net::steady_timer accept_pause;  // after a failed accept (no file descriptors left)
   std::atomic<bool> stopping{false};
   std::mutex mutex;  // guards connections and jobs
   std::vector<std::weak_ptr<Connection>> connections;
@@ -447,7 +449,14 @@ void HttpServer::Impl::accept() {
   acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == net::error::operation_aborted || stopping) return;  // stop() closed the acceptor
-      return accept();  // e.g. too many open files: keep serving the others
+      // E.g. too many open files: the connection stays queued, so accepting
+      // again at once would fail again at once and spin a core. Keep serving
+      // the open connections and try again shortly.
+      accept_pause.expires_after(std::chrono::milliseconds(50));
+      accept_pause.async_wait([this](beast::error_code wec) {
+        if (!wec && !stopping) accept();
+      });
+      return;
     }
     auto connection = std::make_shared<Connection>(std::move(socket), *this);
     {

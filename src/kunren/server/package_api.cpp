@@ -54,6 +54,12 @@ HttpResponse upload_package(ApiContext& c, const HttpRequest& r, const RoutePara
   if (r.body.size() > k_max_package_upload)
     return HttpResponse::error(
         413, "too_large", fmt::format("the package is {} bytes; the limit is {}", r.body.size(), k_max_package_upload));
+  // A package is JSON a few levels deep; a deeply nested file would overflow
+  // the stack of whatever prints or copies part of it while judging it.
+  if (json_depth(r.body) > k_max_json_depth)
+    return HttpResponse::error(422, "bad_input",
+                               fmt::format("not a Kunren package: nested deeper than {} levels", k_max_json_depth),
+                               "package");
   const std::string filename = upload_name(r.query_param("filename"));
   auto outcome =
       store::import_package_file(*who.db, r.body, filename, store::Actor{"user:" + who.who.login}, campaign.id);
