@@ -18,7 +18,7 @@ packages=(
   # the web pages: Mustache templates (one header)
   libkainjow-mustache-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev sqlite3 time python3
+  libgtest-dev libgmock-dev libbenchmark-dev sqlite3 time python3 jq
   # a throwaway PostgreSQL 15 cluster for the store tests (started by the tests)
   postgresql
   # rendered output checks: the HTML report in a real browser, Japanese glyphs

@@ -40,6 +40,7 @@
 #include <kunren/model/preparedness.hpp>
 #include <kunren/server/api.hpp>
 #include <kunren/server/api_support.hpp>
+#include <kunren/server/beast_request.hpp>
 #include <kunren/server/events.hpp>
 #include <kunren/server/exercise_support.hpp>
 #include <kunren/server/http.hpp>
@@ -515,20 +516,7 @@ void http_request_target(std::string_view data) {
   if (!ec && !parser.is_done() && parser.is_header_done()) parser.put_eof(ec);
   if (ec || !parser.is_done()) return;  // the server answers 400/413/431 and closes
 
-  http::request<http::string_body> req = parser.release();
-  server::HttpRequest r;
-  r.method = std::string(req.method_string());
-  r.target = std::string(req.target());
-  const auto q = r.target.find('?');
-  r.path = r.target.substr(0, q);
-  if (q != std::string::npos) r.query = r.target.substr(q + 1);
-  for (const auto& field : req) {
-    std::string name(field.name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    r.headers.emplace_back(std::move(name), std::string(field.value()));
-  }
-  r.body = std::move(req.body());
-  r.remote_address = "192.0.2.1";
+  server::HttpRequest r = server::from_beast(parser.release(), "192.0.2.1");
   if (r.path.empty() || r.path.front() != '/' || hashes_password(r)) return;
 
   server::HttpResponse response;

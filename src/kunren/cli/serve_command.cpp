@@ -7,6 +7,8 @@
 #include <optional>
 #include <iostream>
 
+#include <sys/resource.h>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -81,6 +83,19 @@ void print_demo_banner(const sample::DemoSeed& seed, unsigned short port, const 
   std::cout << std::flush;
 }
 
+// Every open stream and connection is a file descriptor, and the usual soft
+// limit (1,024) would refuse a drill of a thousand participants long before
+// the server's own bounds. Raise it to the hard limit, as far as 65,536; if
+// that is refused, keep what there is (the server then answers 503 sooner).
+void raise_open_file_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+  const rlim_t want = std::min<rlim_t>(lim.rlim_max, 65536);
+  if (lim.rlim_cur >= want) return;
+  lim.rlim_cur = want;
+  (void)setrlimit(RLIMIT_NOFILE, &lim);
+}
+
 }  // namespace
 
 Handler define_serve(CLI::App& app) {
@@ -102,6 +117,7 @@ Handler define_serve(CLI::App& app) {
              "request goes to standard error (the access log).");
   add_db_option(app, o->url);
   return [o]() -> Status {
+    raise_open_file_limit();
     server::ServerOptions options;
     KUNREN_RETURN_IF_ERROR(parse_listen(o->listen, options));
     KUNREN_RETURN_IF_ERROR(web::check_web_assets());

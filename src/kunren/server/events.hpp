@@ -62,8 +62,10 @@ struct Event {
 
 struct EventHubOptions {
   // Streams open at once across the hub; subscribe() beyond this is refused
-  // (default 1,000).
-  std::size_t max_subscribers = 1000;
+  // (default 4,000: a drill of 2,000 participants, each with a second tab,
+  // and the coordinators' pages; `kunren serve` raises its open-file limit
+  // to match).
+  std::size_t max_subscribers = 4000;
   // Undelivered events one stream may hold before its queue is replaced by a
   // `resync` (default 256; at least 2).
   std::size_t max_queued_events = 256;

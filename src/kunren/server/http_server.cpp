@@ -21,6 +21,7 @@
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
 
+#include <kunren/server/beast_request.hpp>
 #include <kunren/server/events.hpp>
 
 namespace kunren::server {
@@ -185,19 +186,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void handle() {
     http::request<http::string_body> req = m_parser->release();
-    HttpRequest r;
-    r.method = std::string(req.method_string());
-    r.target = std::string(req.target());
-    auto q = r.target.find('?');
-    r.path = r.target.substr(0, q);
-    if (q != std::string::npos) r.query = r.target.substr(q + 1);
-    for (const auto& field : req) {
-      std::string name(field.name_string());
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      r.headers.emplace_back(std::move(name), std::string(field.value()));
-    }
-    r.body = std::move(req.body());
-    r.remote_address = m_remote;
+    const unsigned version = req.version();
+    const bool keep_alive = req.keep_alive();
+    HttpRequest r = from_beast(std::move(req), m_remote);
 
     HttpResponse response;
     if (r.path.empty() || r.path.front() != '/') {
@@ -211,7 +202,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     if (response.stream) {
       if (r.method == "GET" && response.status == 200) {
-        return start_stream(std::move(r), std::move(response.stream), req.version());
+        return start_stream(std::move(r), std::move(response.stream), version);
       }
       // HEAD, or a handler that set a status: the headers alone, no stream.
       response.stream->close();
@@ -219,7 +210,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       response.body.clear();
     }
     if (r.method == "HEAD") response.body.clear();
-    write(r, std::move(response), req.keep_alive());
+    write(r, std::move(response), keep_alive);
   }
 
   // The headers every response gets, and those the handler gave.

@@ -22,22 +22,35 @@ std::vector<std::string_view> segments(std::string_view path) {
   return out;
 }
 
-bool match_pattern(std::string_view pattern, std::string_view path, RouteParams& params) {
-  auto want = segments(pattern);
-  auto have = segments(path);
-  if (want.size() != have.size()) return false;
+// `have`: the path's segments, split once per request (not once per route).
+// The pattern is walked in place, without allocating.
+bool match_pattern(std::string_view pattern, std::string_view path, const std::vector<std::string_view>& have,
+                   RouteParams& params) {
   // A trailing slash is a different resource, except for the root.
   if (path.size() > 1 && path.back() == '/' && !(pattern.size() > 1 && pattern.back() == '/')) return false;
   RouteParams found;
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    if (want[i].size() > 2 && want[i].front() == '{' && want[i].back() == '}') {
+  std::size_t n = 0;
+  std::size_t i = 0;
+  while (i < pattern.size()) {
+    if (pattern[i] == '/') {
+      ++i;
+      continue;
+    }
+    std::size_t end = pattern.find('/', i);
+    if (end == std::string_view::npos) end = pattern.size();
+    const std::string_view want = pattern.substr(i, end - i);
+    i = end;
+    if (n == have.size()) return false;
+    if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
       std::string value;
-      if (!percent_decode(have[i], value) || value.empty()) return false;
-      found.emplace(std::string(want[i].substr(1, want[i].size() - 2)), std::move(value));
-    } else if (want[i] != have[i]) {
+      if (!percent_decode(have[n], value) || value.empty()) return false;
+      found.emplace(std::string(want.substr(1, want.size() - 2)), std::move(value));
+    } else if (want != have[n]) {
       return false;
     }
+    ++n;
   }
+  if (n != have.size()) return false;
   params = std::move(found);
   return true;
 }
@@ -53,9 +66,10 @@ void Router::add(std::string method, std::string pattern, std::string name, Rout
 
 Router::Match Router::match(std::string_view method, std::string_view path) const {
   Match m;
+  const std::vector<std::string_view> have = segments(path);
   for (const auto& r : m_routes) {
     RouteParams params;
-    if (!match_pattern(r.pattern, path, params)) continue;
+    if (!match_pattern(r.pattern, path, have, params)) continue;
     if (r.method == method || (method == "HEAD" && r.method == "GET")) {
       if (m.route == nullptr) {
         m.route = &r;
